@@ -1,10 +1,43 @@
 package org.tapline.cli;
 
-/** Entry point of {@code bin/tapline}; wires picocli subcommands. */
-public final class Main {
-    private Main() {}
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code bin/tapline}: wires the subcommands. Failures print one line
+ * ({@code tapline: what went wrong}) and exit 1; {@code -D/--debug} adds the stack trace.
+ */
+@Command(name = "tapline", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Capture, serve and mirror network interfaces of this and other machines.",
+        subcommands = {ListCommand.class, CaptureCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (list, capture)");
+    }
 
     public static void main(String[] args) {
-        System.out.println("tapline");
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests and embedding). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (Debug.enabled(parsed)) {
+                e.printStackTrace(err);
+            } else {
+                err.println("tapline: " + Debug.oneLine(e));
+            }
+            err.flush();
+            return 1;
+        });
+        return cl.execute(args);
     }
 }

@@ -50,6 +50,7 @@ final class LibPcap {
     static final int PCAP_TSTAMP_PRECISION_NANO = 1;
     static final int PCAP_NETMASK_UNKNOWN = 0xffffffff;
 
+    /** Debian's soname; the system property {@code tapline.libpcap} names another file. */
     private static final String SONAME = "libpcap.so.0.8";
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIB = load();
@@ -81,13 +82,14 @@ final class LibPcap {
     static final MethodHandle LIB_VERSION = h("pcap_lib_version", ADDRESS);
     static final MethodHandle SETNONBLOCK = h("pcap_setnonblock", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
     static final MethodHandle GET_SELECTABLE_FD = h("pcap_get_selectable_fd", JAVA_INT, ADDRESS);
+    static final MethodHandle OFFLINE_FILTER = h("pcap_offline_filter", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     static final MethodHandle DATALINK_VAL_TO_NAME = h("pcap_datalink_val_to_name", ADDRESS, JAVA_INT);
 
     private LibPcap() {}
 
     private static SymbolLookup load() {
         try {
-            return SymbolLookup.libraryLookup(SONAME, Arena.global());
+            return SymbolLookup.libraryLookup(System.getProperty("tapline.libpcap", SONAME), Arena.global());
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -99,7 +101,7 @@ final class LibPcap {
 
     static void require() throws PcapMissingException {
         if (LIB == null) {
-            throw new PcapMissingException(SONAME);
+            throw new PcapMissingException(System.getProperty("tapline.libpcap", SONAME));
         }
     }
 

@@ -1,0 +1,98 @@
+package org.tapline.cli;
+
+import java.io.PrintWriter;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.tapline.os.PcapDevice;
+import org.tapline.os.PcapDevices;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tapline list}: the capture devices, numbered like {@code tcpdump -D}, with addresses. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the interfaces available for capture, like tcpdump -D, with their addresses.")
+final class ListCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    Debug debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<PcapDevice> devices = PcapDevices.findAll();
+        int i = 1;
+        for (PcapDevice d : devices) {
+            out.println(line(i++, d));
+            for (PcapDevice.Address a : d.addresses()) {
+                out.println("    " + address(a));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    static String line(int index, PcapDevice d) {
+        StringBuilder b = new StringBuilder().append(index).append('.').append(d.name());
+        if (d.description() != null) {
+            b.append(" (").append(d.description()).append(')');
+        }
+        List<String> flags = new ArrayList<>();
+        if (d.loopback()) {
+            flags.add("Loopback");
+        }
+        if (d.up()) {
+            flags.add("Up");
+        }
+        if (d.running()) {
+            flags.add("Running");
+        }
+        if ((d.flags() & PcapDevice.PCAP_IF_WIRELESS) != 0) {
+            flags.add("Wireless");
+        }
+        switch (d.flags() & PcapDevice.PCAP_IF_CONNECTION_STATUS) {
+            case PcapDevice.PCAP_IF_CONNECTION_STATUS_CONNECTED -> flags.add("Connected");
+            case PcapDevice.PCAP_IF_CONNECTION_STATUS_DISCONNECTED -> flags.add("Disconnected");
+            default -> { }
+        }
+        if (!flags.isEmpty()) {
+            b.append(" [").append(String.join(", ", flags)).append(']');
+        }
+        return b.toString();
+    }
+
+    static String address(PcapDevice.Address a) {
+        boolean v4 = a.address() instanceof Inet4Address;
+        StringBuilder b = new StringBuilder(v4 ? "inet " : "inet6 ").append(host(a.address()));
+        if (a.netmask() != null) {
+            b.append('/').append(prefix(a.netmask()));
+        }
+        if (a.broadcast() != null) {
+            b.append(" brd ").append(host(a.broadcast()));
+        }
+        if (a.destination() != null) {
+            b.append(" peer ").append(host(a.destination()));
+        }
+        return b.toString();
+    }
+
+    static String host(InetAddress a) {
+        String s = a.getHostAddress();
+        int pct = s.indexOf('%');
+        return pct < 0 ? Ipv6Text.compress(s) : Ipv6Text.compress(s.substring(0, pct)) + s.substring(pct);
+    }
+
+    private static int prefix(InetAddress mask) {
+        int bits = 0;
+        for (byte x : mask.getAddress()) {
+            bits += Integer.bitCount(x & 0xff);
+        }
+        return bits;
+    }
+}

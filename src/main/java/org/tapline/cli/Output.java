@@ -1,0 +1,141 @@
+package org.tapline.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.WritableByteChannel;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.tapline.link.FrameSink;
+import org.tapline.packet.Summary;
+import org.tapline.pcap.CaptureWriter;
+import org.tapline.pcap.InterfaceDescription;
+
+/** Where {@code capture} puts packets: summary lines, or a capture file (or stdout). */
+abstract sealed class Output implements AutoCloseable {
+    static Output printer(PrintWriter out) {
+        return new Printer(out);
+    }
+
+    static Output writer(WritableByteChannel ch, CaptureWriter.Format format, boolean flushEach, String name)
+            throws IOException {
+        return new Writer(ch, format, flushEach, name);
+    }
+
+    /** Declares the capture's interface before the first packet (live capture). */
+    void begin(int linkType, int snaplen, String interfaceName) throws IOException {}
+
+    abstract FrameSink sink();
+
+    abstract void flush() throws IOException;
+
+    /** True when output goes where a person or a live viewer waits for each packet. */
+    abstract boolean interactive();
+
+    /** True when {@code e} means the reader of our output went away (a closed pipe). */
+    boolean closedByReader(IOException e) {
+        return false;
+    }
+
+    @Override
+    public abstract void close() throws IOException;
+
+    private static final class Printer extends Output {
+        private static final ZoneId ZONE = ZoneId.systemDefault();
+        private final PrintWriter out;
+
+        Printer(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        FrameSink sink() {
+            return (linkType, ts, len, data) -> out.println(time(ts) + " " + Summary.of(linkType, data, len));
+        }
+
+        static String time(long tsNanos) {
+            LocalTime t = LocalTime.ofInstant(Instant.ofEpochSecond(0, tsNanos), ZONE);
+            return String.format("%02d:%02d:%02d.%06d", t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1000);
+        }
+
+        @Override
+        void flush() {
+            out.flush();
+        }
+
+        @Override
+        boolean interactive() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            out.flush();
+        }
+    }
+
+    private static final class Writer extends Output {
+        private final CaptureWriter writer;
+        private final boolean flushEach;
+        private final boolean stdout;
+        private final Map<Integer, Integer> interfaceByLinkType = new HashMap<>();
+
+        Writer(WritableByteChannel ch, CaptureWriter.Format format, boolean flushEach, String name) throws IOException {
+            this.writer = CaptureWriter.open(ch, format);
+            this.stdout = name.equals("standard output");
+            this.flushEach = flushEach || stdout;
+        }
+
+        @Override
+        void begin(int linkType, int snaplen, String interfaceName) throws IOException {
+            interfaceByLinkType.put(linkType, writer.addInterface(new InterfaceDescription(linkType, snaplen, interfaceName, null)));
+        }
+
+        @Override
+        FrameSink sink() {
+            return this::write;
+        }
+
+        private void write(int linkType, long ts, int len, MemorySegment data) throws IOException {
+            Integer id = interfaceByLinkType.get(linkType);
+            if (id == null) {
+                id = writer.addInterface(new InterfaceDescription(linkType, 262144, null, null));
+                interfaceByLinkType.put(linkType, id);
+            }
+            writer.write(id, ts, len, data);
+            if (flushEach) {
+                writer.flush();
+            }
+        }
+
+        @Override
+        void flush() throws IOException {
+            writer.flush();
+        }
+
+        @Override
+        boolean interactive() {
+            return stdout;
+        }
+
+        @Override
+        boolean closedByReader(IOException e) {
+            return stdout && String.valueOf(e.getMessage()).contains("Broken pipe");
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                if (!closedByReader(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+}
