@@ -4,7 +4,7 @@ import picocli.CommandLine;
 
 /** The {@code -D/--debug} option shared by every command, and one-line error text. */
 final class Debug {
-    @CommandLine.Option(names = {"-D", "--debug"}, scope = CommandLine.ScopeType.INHERITED,
+    @CommandLine.Option(names = {"-D", "--debug"}, scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces and debug detail.")
     boolean debug;
 

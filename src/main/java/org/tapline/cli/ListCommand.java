@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.tapline.os.PcapDevice;
 import org.tapline.os.PcapDevices;
+import org.tapline.packet.InetFormat;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,9 +84,8 @@ final class ListCommand implements Callable<Integer> {
     }
 
     static String host(InetAddress a) {
-        String s = a.getHostAddress();
-        int pct = s.indexOf('%');
-        return pct < 0 ? Ipv6Text.compress(s) : Ipv6Text.compress(s.substring(0, pct)) + s.substring(pct);
+        // The scope of a link-local address is the interface being listed: not repeated.
+        return a instanceof Inet4Address ? a.getHostAddress() : InetFormat.ipv6(a.getAddress());
     }
 
     private static int prefix(InetAddress mask) {

@@ -22,20 +22,20 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(new PrintWriter(System.out), new PrintWriter(System.err), args));
     }
 
     /** Runs the command line and returns the exit code (for tests and embedding). */
-    public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Main()).setOut(out).setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
+            PrintWriter w = cmd.getErr();
             if (Debug.enabled(parsed)) {
-                e.printStackTrace(err);
+                e.printStackTrace(w);
             } else {
-                err.println("tapline: " + Debug.oneLine(e));
+                w.println("tapline: " + Debug.oneLine(e));
             }
-            err.flush();
+            w.flush();
             return 1;
         });
         return cl.execute(args);

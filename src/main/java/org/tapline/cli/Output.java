@@ -54,7 +54,10 @@ abstract sealed class Output implements AutoCloseable {
 
         @Override
         FrameSink sink() {
-            return (linkType, ts, len, data) -> out.println(time(ts) + " " + Summary.of(linkType, data, len));
+            return (linkType, ts, len, data) -> {
+                out.println(time(ts) + " " + Summary.of(linkType, data, len));
+                out.flush();
+            };
         }
 
         static String time(long tsNanos) {

@@ -22,21 +22,21 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 public final class Interfaces {
     // linux/sockios.h
-    private static final long SIOCGIFFLAGS = 0x8913;
-    private static final long SIOCSIFFLAGS = 0x8914;
-    private static final long SIOCGIFADDR = 0x8915;
-    private static final long SIOCSIFADDR = 0x8916;
-    private static final long SIOCGIFDSTADDR = 0x8917;
-    private static final long SIOCSIFDSTADDR = 0x8918;
-    private static final long SIOCGIFBRDADDR = 0x8919;
-    private static final long SIOCSIFBRDADDR = 0x891a;
-    private static final long SIOCGIFNETMASK = 0x891b;
-    private static final long SIOCSIFNETMASK = 0x891c;
-    private static final long SIOCGIFMTU = 0x8921;
-    private static final long SIOCSIFMTU = 0x8922;
-    private static final long SIOCSIFHWADDR = 0x8924;
-    private static final long SIOCGIFHWADDR = 0x8927;
-    private static final long SIOCDIFADDR = 0x8936;
+    static final long SIOCGIFFLAGS = 0x8913;
+    static final long SIOCSIFFLAGS = 0x8914;
+    static final long SIOCGIFADDR = 0x8915;
+    static final long SIOCSIFADDR = 0x8916;
+    static final long SIOCGIFDSTADDR = 0x8917;
+    static final long SIOCSIFDSTADDR = 0x8918;
+    static final long SIOCGIFBRDADDR = 0x8919;
+    static final long SIOCSIFBRDADDR = 0x891a;
+    static final long SIOCGIFNETMASK = 0x891b;
+    static final long SIOCSIFNETMASK = 0x891c;
+    static final long SIOCGIFMTU = 0x8921;
+    static final long SIOCSIFMTU = 0x8922;
+    static final long SIOCSIFHWADDR = 0x8924;
+    static final long SIOCGIFHWADDR = 0x8927;
+    static final long SIOCDIFADDR = 0x8936;
 
     /** linux/if.h interface flags. */
     public static final int IFF_UP = 0x1;
@@ -50,14 +50,14 @@ public final class Interfaces {
     /** struct sockaddr_in: family(2) port(2) addr(4) zero(8). */
     private static final int SIN_ADDR = 4;
     /** struct in6_ifreq: in6_addr(16) prefixlen(4) ifindex(4). */
-    private static final int IN6_IFREQ_SIZE = 24;
+    static final int IN6_IFREQ_SIZE = 24;
     /** struct ifaddrs: next, name, flags(+pad), addr, netmask, broad/dst, data. */
-    private static final long IFA_NEXT = 0;
-    private static final long IFA_NAME = 8;
-    private static final long IFA_FLAGS = 16;
-    private static final long IFA_ADDR = 24;
-    private static final long IFA_NETMASK = 32;
-    private static final long IFA_BROADDST = 40;
+    static final long IFA_NEXT = 0;
+    static final long IFA_NAME = 8;
+    static final long IFA_FLAGS = 16;
+    static final long IFA_ADDR = 24;
+    static final long IFA_NETMASK = 32;
+    static final long IFA_BROADDST = 40;
 
     /** An address on an interface, with its prefix and (IPv4) broadcast or point-to-point peer. */
     public record Address(InetAddress address, int prefixLength, InetAddress broadcastOrPeer) {}

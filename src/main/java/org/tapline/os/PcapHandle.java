@@ -111,7 +111,7 @@ public final class PcapHandle implements AutoCloseable {
             String status = LibPcap.statusText(rc);
             String reason = detail == null || detail.isBlank() ? status : detail;
             if (rc == -8 /* PCAP_ERROR_PERM_DENIED */ && !reason.contains("root")) {
-                reason += " (capturing needs root or CAP_NET_RAW)";
+                reason += " (no permission to capture: run as root or grant CAP_NET_RAW)";
             }
             throw new NativeException("pcap_activate", device, 0, reason);
         }

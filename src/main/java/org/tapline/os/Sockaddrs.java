@@ -16,8 +16,8 @@ final class Sockaddrs {
     /** sockaddr_in: family(2) port(2) addr(4). */
     private static final int SIN_ADDR = 4;
     /** sockaddr_in6: family(2) port(2) flowinfo(4) addr(16) scope_id(4). */
-    private static final int SIN6_ADDR = 8;
-    private static final int SIN6_SCOPE = 24;
+    static final int SIN6_ADDR = 8;
+    static final int SIN6_SCOPE = 24;
     /** sockaddr_ll: family(2) protocol(2) ifindex(4) hatype(2) pkttype(1) halen(1) addr(8). */
     private static final int SLL_HALEN = 11;
     private static final int SLL_ADDR = 12;

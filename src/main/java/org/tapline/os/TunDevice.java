@@ -20,11 +20,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 public final class TunDevice implements AutoCloseable {
     // linux/if_tun.h: _IOW('T', 202, int) and friends, x86-64 encodings.
-    private static final long TUNSETIFF = 0x400454caL;
-    private static final long TUNSETPERSIST = 0x400454cbL;
+    static final long TUNSETIFF = 0x400454caL;
+    static final long TUNSETPERSIST = 0x400454cbL;
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_TAP = 0x0002;
-    private static final short IFF_NO_PI = 0x1000;
+    static final short IFF_NO_PI = 0x1000;
     private static final long EVENTFD_VALUE = 8;
     /** Largest frame a TAP carries: a 64 KiB IP packet plus an Ethernet header with two tags. */
     public static final int MAX_FRAME = 65535 + 22;

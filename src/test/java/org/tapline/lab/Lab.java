@@ -100,7 +100,7 @@ public final class Lab implements AutoCloseable {
         return task;
     }
 
-    static String exec(List<String> cmd) throws IOException {
+    public static String exec(List<String> cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             p.getOutputStream().close();

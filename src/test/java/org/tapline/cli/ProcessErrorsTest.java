@@ -1,0 +1,114 @@
+package org.tapline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failures that need a process of their own: no libpcap, and no permission to capture. The
+ * JVM is started the way bin/tapline starts it, on a copy of the class path that an
+ * unprivileged user can read.
+ */
+class ProcessErrorsTest {
+    private Path dir;
+    private String classPath;
+
+    @BeforeEach
+    void copyClassPath() throws Exception {
+        dir = Files.createTempDirectory("tl-cp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        List<String> entries = new ArrayList<>();
+        int i = 0;
+        for (String e : resolvedClassPath()) {
+            Path src = Path.of(e);
+            if (!Files.exists(src)) {
+                continue;
+            }
+            Path dst = dir.resolve("cp" + i++ + (Files.isDirectory(src) ? "" : ".jar"));
+            try (Stream<Path> s = Files.walk(src)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    Path t = dst.resolve(src.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(t);
+                    } else {
+                        Files.copy(p, t);
+                    }
+                }
+            }
+            entries.add(dst.toString());
+        }
+        Files.walk(dir).forEach(p -> p.toFile().setReadable(true, false));
+        Files.walk(dir).filter(Files::isDirectory).forEach(p -> p.toFile().setExecutable(true, false));
+        classPath = String.join(File.pathSeparator, entries);
+    }
+
+    /** The test class path, with surefire's manifest-only jar expanded. */
+    private static List<String> resolvedClassPath() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (e.endsWith(".jar") && e.contains("surefirebooter")) {
+                try (java.util.jar.JarFile j = new java.util.jar.JarFile(e)) {
+                    for (String u : j.getManifest().getMainAttributes().getValue("Class-Path").split(" ")) {
+                        if (!u.isBlank()) {
+                            out.add(Path.of(new java.net.URI(u)).toString());
+                        }
+                    }
+                }
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    @AfterEach
+    void removeCopy() throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private Cli java(List<String> prefix, List<String> jvmArgs, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", classPath, "org.tapline.cli.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Cli(p.exitValue(), out, err);
+    }
+
+    @Test
+    void missingLibpcapSaysHowToInstallIt() throws Exception {
+        Cli r = java(List.of(), List.of("-Dtapline.libpcap=libpcap-not-here.so.0.8"), "list");
+        assertTrue(r.oneLineError(), r.err());
+        assertTrue(r.err().contains("apt-get install -y libpcap0.8"), r.err());
+        assertEquals(1, r.exit());
+    }
+
+    @Test
+    void captureWithoutPermissionSaysSo() throws Exception {
+        Cli r = java(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"),
+                List.of(), "capture", "-i", "lo", "-c", "1");
+        assertTrue(r.oneLineError(), r.err());
+        assertTrue(r.err().contains("lo") && r.err().toLowerCase().contains("permission"), r.err());
+    }
+}
