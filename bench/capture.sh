@@ -40,7 +40,7 @@ one() {
   local pps
   pps=$(ip netns exec "$gen" tcpreplay -i veth-g --topspeed "$file" 2>&1 | sed -n 's/.*Rated: [0-9.]* Bps, [0-9.]* Mbps, \([0-9.]*\) pps.*/\1/p' | head -1)
   sleep 1
-  kill -INT $pid; wait $pid || true
+  kill -TERM $pid; wait $pid || true
   local captured dropped
   if [ "$tool" = tcpdump ]; then
     captured=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$err")
@@ -55,7 +55,7 @@ one() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 printf '%-6s %-8s %12s %10s %12s\n' size tool captured dropped offered_pps
-for size in 64 1500; do
+for size in ${SIZES:-64 1500}; do
   file=$tmp/udp$size.pcap
   python3 "$top/bench/mkpcap.py" "$file" "$size" "$frames"
   : > "$tmp/tcpdump.$size"; : > "$tmp/tapline.$size"

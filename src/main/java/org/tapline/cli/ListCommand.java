@@ -85,7 +85,7 @@ final class ListCommand implements Callable<Integer> {
 
     static String host(InetAddress a) {
         // The scope of a link-local address is the interface being listed: not repeated.
-        return a instanceof Inet4Address ? a.getHostAddress() : InetFormat.ipv6(a.getAddress());
+        return a instanceof Inet4Address ? a.getHostAddress() : InetFormat.ipv6(java.lang.foreign.MemorySegment.ofArray(a.getAddress()), 0);
     }
 
     private static int prefix(InetAddress mask) {

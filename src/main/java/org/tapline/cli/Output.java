@@ -86,6 +86,9 @@ abstract sealed class Output implements AutoCloseable {
         private final boolean flushEach;
         private final boolean stdout;
         private final Map<Integer, Integer> interfaceByLinkType = new HashMap<>();
+        /** The interface of the previous packet: the per-packet path skips the map. */
+        private int lastLinkType = -1;
+        private int lastId;
 
         Writer(WritableByteChannel ch, CaptureWriter.Format format, boolean flushEach, String name) throws IOException {
             this.writer = CaptureWriter.open(ch, format);
@@ -104,12 +107,16 @@ abstract sealed class Output implements AutoCloseable {
         }
 
         private void write(int linkType, long ts, int len, MemorySegment data) throws IOException {
-            Integer id = interfaceByLinkType.get(linkType);
-            if (id == null) {
-                id = writer.addInterface(new InterfaceDescription(linkType, 262144, null, null));
-                interfaceByLinkType.put(linkType, id);
+            if (linkType != lastLinkType) {
+                Integer id = interfaceByLinkType.get(linkType);
+                if (id == null) {
+                    id = writer.addInterface(new InterfaceDescription(linkType, 262144, null, null));
+                    interfaceByLinkType.put(linkType, id);
+                }
+                lastLinkType = linkType;
+                lastId = id;
             }
-            writer.write(id, ts, len, data);
+            writer.write(lastId, ts, len, data);
             if (flushEach) {
                 writer.flush();
             }

@@ -31,6 +31,15 @@ public interface Link extends AutoCloseable {
      */
     int receive(FrameBatch batch, int timeoutMillis) throws IOException;
 
+    /**
+     * Hands the frames that are ready (at most {@code maxFrames}) to {@code sink}, waiting up to
+     * {@code timeoutMillis} (-1: without limit) for the first. Each frame is valid only during
+     * its {@code accept} call: links that can (libpcap's ring) deliver without copying.
+     *
+     * @return the number of frames, 0 on timeout, -1 when the link is closed or at its end
+     */
+    int receive(FrameSink sink, int maxFrames, int timeoutMillis) throws IOException;
+
     /** Sends one frame. */
     void send(MemorySegment frame) throws IOException;
 

@@ -21,9 +21,12 @@ public final class PcapLink implements Link {
     /** Set by the receiving thread when the last packet taken did not fit its batch. */
     private boolean pending;
 
+    private final int linkType;
+
     private PcapLink(String device, PcapHandle handle) {
         this.device = device;
         this.handle = handle;
+        this.linkType = handle.datalink();
     }
 
     public static PcapLink open(String device, PcapHandle.Options options) throws IOException {
@@ -37,7 +40,7 @@ public final class PcapLink implements Link {
 
     @Override
     public int linkType() {
-        return handle.datalink();
+        return linkType;
     }
 
     public int snaplen() {
@@ -113,6 +116,29 @@ public final class PcapLink implements Link {
         }
     }
 
+
+    @Override
+    public int receive(FrameSink sink, int maxFrames, int timeoutMillis) throws IOException {
+        if (pending) {
+            throw new IllegalStateException(device + ": a frame kept by receive(FrameBatch) is still pending");
+        }
+        int linkType = this.linkType;
+        PcapHandle.PacketHandler h = (ts, len, data) -> sink.accept(linkType, ts, len, data);
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            int n = handle.nextBatch(h, maxFrames);
+            if (n != 0) {
+                return n;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return 0;
+            }
+            if (!handle.await((int) Math.min(left / 1_000_000L + 1, POLL_SLICE_MILLIS))) {
+                return -1;
+            }
+        }
+    }
 
     @Override
     public void send(MemorySegment frame) throws IOException {

@@ -1,6 +1,7 @@
 package org.tapline.link;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import org.tapline.os.Interfaces;
@@ -19,6 +20,8 @@ public final class TapLink implements Link {
     private static final int MAX_FRAME = TunDevice.MAX_FRAME;
 
     private final TunDevice device;
+    /** Used by the receiving thread only. */
+    private MemorySegment readBuffer;
 
     private TapLink(TunDevice device) {
         this.device = device;
@@ -84,6 +87,34 @@ public final class TapLink implements Link {
             batch.commit(now, n, n);
         }
         return batch.size();
+    }
+
+    @Override
+    public int receive(FrameSink sink, int maxFrames, int timeoutMillis) throws IOException {
+        MemorySegment buf = readBuffer();
+        int n = device.read(buf, timeoutMillis);
+        if (n <= 0) {
+            return n;
+        }
+        int linkType = linkType();
+        long now = System.currentTimeMillis() * 1_000_000L;
+        int count = 0;
+        while (n > 0) {
+            sink.accept(linkType, now, n, buf.asSlice(0, n));
+            if (++count == maxFrames) {
+                break;
+            }
+            n = device.readNow(buf);
+        }
+        return n < 0 && count == 0 ? -1 : count;
+    }
+
+    /** The receiving thread's frame buffer (a TAP delivers one frame per read). */
+    private MemorySegment readBuffer() {
+        if (readBuffer == null) {
+            readBuffer = Arena.ofAuto().allocate(MAX_FRAME, 64);
+        }
+        return readBuffer;
     }
 
     @Override

@@ -259,6 +259,49 @@ public final class PcapHandle implements AutoCloseable {
         return data;
     }
 
+    /** Receives packets straight from libpcap's buffer; {@code data} is valid only during the call. */
+    @FunctionalInterface
+    public interface PacketHandler {
+        void packet(long timestampNanos, int originalLength, MemorySegment data) throws IOException;
+    }
+
+    /**
+     * Hands up to {@code max} ready packets to {@code handler} without copying them (a
+     * pcap_next_ex loop under one lock acquisition: no upcalls).
+     *
+     * @return the number handed over (0: none ready), -1 once closed
+     */
+    public int nextBatch(PacketHandler handler, int max) throws IOException {
+        captureLock.lock();
+        try {
+            if (closed) {
+                return -1;
+            }
+            int n = 0;
+            while (n < max) {
+                int rc = (int) LibPcap.NEXT_EX.invokeExact(pcap, headerPtr, dataPtr);
+                if (rc == 0) {
+                    break;
+                }
+                if (rc != 1) {
+                    throw new NativeException("pcap_next_ex", device, 0, LibPcap.geterr(pcap));
+                }
+                MemorySegment h = headerPtr.get(ADDRESS, 0).reinterpret(LibPcap.PKTHDR_SIZE);
+                long ts = h.get(JAVA_LONG, LibPcap.PKTHDR_TS_SEC) * 1_000_000_000L + h.get(JAVA_LONG, LibPcap.PKTHDR_TS_FRAC);
+                MemorySegment d = dataPtr.get(ADDRESS, 0).reinterpret(h.get(JAVA_INT, LibPcap.PKTHDR_CAPLEN) & 0xffffffffL);
+                handler.packet(ts, h.get(JAVA_INT, LibPcap.PKTHDR_LEN), d);
+                n++;
+            }
+            return n;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        } finally {
+            captureLock.unlock();
+        }
+    }
+
     /** Sends one frame out of the interface (pcap_inject). */
     public void inject(MemorySegment frame) throws IOException {
         if (!frame.isNative()) {

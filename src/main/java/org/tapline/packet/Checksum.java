@@ -3,45 +3,76 @@ package org.tapline.packet;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The Internet checksum (RFC 1071) and the pseudo-header sums TCP, UDP (RFC 768, RFC 9293
- * §3.1) and ICMPv6 (RFC 8200 §8.1) add for IPv4 and IPv6.
+ * The Internet checksum (RFC 1071) and the pseudo-header sums that TCP (RFC 9293 §3.1),
+ * UDP (RFC 768), ICMPv6 (RFC 4443 §2.3) and all upper layers over IPv6 (RFC 8200 §8.1) add in.
+ *
+ * <p>Work in two steps: accumulate with {@link #sum} and the pseudo-header methods (plain
+ * {@code long} addition, any order, any number of even-length pieces), then {@link #finish}.
+ * A received message verifies when {@code finish(sum over it, checksum field included) == 0}.
  */
 public final class Checksum {
+    private static final int WORD = 0xffff;
+
     private Checksum() {}
 
-    /** The one's complement sum of {@code len} bytes, not yet folded or inverted. */
-    public static long sum(MemorySegment s, long off, long len) {
-        long acc = 0;
+    /**
+     * Unfolded sum of {@code len} bytes as big-endian 16-bit words, an odd last byte padded
+     * with zero (RFC 1071 §4.1). The caller guarantees the bytes are present.
+     */
+    public static long sum(MemorySegment seg, long off, long len) {
+        long s = 0;
         long i = 0;
-        for (; i + 1 < len; i += 2) {
-            acc += Bytes.u16(s, off + i);
+        // 32-bit words are congruent to the sum of their halves modulo 0xffff (RFC 1071 §2(B)).
+        for (; i + 4 <= len; i += 4) {
+            s += BigEndian.u32(seg, off + i);
+        }
+        if (i + 2 <= len) {
+            s += BigEndian.u16(seg, off + i);
+            i += 2;
         }
         if (i < len) {
-            acc += Bytes.u8(s, off + i) << 8;
+            s += (long) BigEndian.u8(seg, off + i) << 8;
         }
-        return acc;
+        return s;
     }
 
-    /** Folds a running sum to 16 bits and inverts it: the value to put in a checksum field. */
-    public static int finish(long acc) {
-        while ((acc >>> 16) != 0) {
-            acc = (acc & 0xffff) + (acc >>> 16);
+    /** Folds carries into a 16-bit one's-complement sum. */
+    public static int fold(long sum) {
+        long s = sum;
+        while ((s >>> 16) != 0) {
+            s = (s & WORD) + (s >>> 16);
         }
-        return (int) (~acc & 0xffff);
+        return (int) s;
     }
 
-    /** The checksum of a byte range (e.g. an IPv4 header with its checksum field zeroed, or as is to verify: 0). */
-    public static int of(MemorySegment s, long off, long len) {
-        return finish(sum(s, off, len));
+    /** The value for a checksum field: one's complement of the folded sum. */
+    public static int finish(long sum) {
+        return ~fold(sum) & WORD;
     }
 
-    /** Sum of the IPv4 pseudo-header: source, destination, protocol, transport length. */
-    public static long ipv4Pseudo(MemorySegment ip, long ipOff, int protocol, int length) {
-        return sum(ip, ipOff + Ipv4.SRC, 8) + protocol + length;
+    /** RFC 1071 checksum of {@code len} bytes, e.g. an IPv4 header or an ICMP message. */
+    public static int internet(MemorySegment seg, long off, long len) {
+        return finish(sum(seg, off, len));
     }
 
-    /** Sum of the IPv6 pseudo-header: source, destination, upper-layer length, next header. */
-    public static long ipv6Pseudo(MemorySegment ip, long ipOff, int nextHeader, long length) {
-        return sum(ip, ipOff + Ipv6.SRC, 32) + (length >>> 16) + (length & 0xffff) + nextHeader;
+    /**
+     * IPv4 pseudo-header sum (RFC 9293 §3.1, RFC 768): source, destination, zero, protocol,
+     * upper-layer length.
+     */
+    public static long pseudoHeaderV4(int src, int dst, int protocol, long length) {
+        return (src >>> 16) + (src & WORD) + (dst >>> 16) + (dst & WORD) + protocol + length;
+    }
+
+    /**
+     * IPv6 pseudo-header sum (RFC 8200 §8.1): source, destination, 32-bit upper-layer length,
+     * three zero bytes, next header.
+     */
+    public static long pseudoHeaderV6(Ipv6Address src, Ipv6Address dst, int nextHeader, long length) {
+        return words(src.hi()) + words(src.lo()) + words(dst.hi()) + words(dst.lo())
+                + (length >>> 16) + (length & WORD) + nextHeader;
+    }
+
+    private static long words(long v) {
+        return (v >>> 48) + ((v >>> 32) & WORD) + ((v >>> 16) & WORD) + (v & WORD);
     }
 }

@@ -2,41 +2,66 @@ package org.tapline.packet;
 
 import java.lang.foreign.MemorySegment;
 
-/** Text forms of addresses: dotted IPv4, RFC 5952 IPv6 (longest zero run compressed), colon MAC. */
+/**
+ * Text forms of link and internet addresses, as tcpdump prints them.
+ *
+ * <p>IPv6 follows RFC 5952 §4: lower-case hex, leading zeros dropped, the longest run of two or
+ * more zero groups (the first on a tie) replaced by {@code ::}, and RFC 5952 §5 mixed notation
+ * for IPv4-mapped addresses ({@code ::ffff:192.0.2.1}). {@code Inet6Address.getHostAddress}
+ * does not compress, hence this class.
+ */
 public final class InetFormat {
+    private static final int IPV6_GROUPS = 8;
+    private static final long IPV4_MAPPED_HI = 0L;
+    private static final long IPV4_MAPPED_LO_MASK = 0xffff_ffff_0000_0000L;
+    private static final long IPV4_MAPPED_LO_PREFIX = 0x0000_ffff_0000_0000L;
+
     private InetFormat() {}
 
-    public static String ipv4(MemorySegment s, long off) {
-        return Bytes.u8(s, off) + "." + Bytes.u8(s, off + 1) + "." + Bytes.u8(s, off + 2) + "." + Bytes.u8(s, off + 3);
+    /** Dotted quad of a 32-bit IPv4 address, e.g. {@code 10.0.0.1}. */
+    public static String ipv4(int address) {
+        return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "."
+                + (address & 0xff);
     }
 
-    public static String ipv6(MemorySegment s, long off) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = Bytes.u16(s, off + 2L * i);
+    /** Colon-separated lower-case MAC from the low 48 bits, e.g. {@code 02:00:00:00:00:01}. */
+    public static String mac(long address) {
+        StringBuilder sb = new StringBuilder(17);
+        for (int shift = 40; shift >= 0; shift -= 8) {
+            int b = (int) (address >>> shift) & 0xff;
+            sb.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+            if (shift > 0) {
+                sb.append(':');
+            }
         }
-        return ipv6(g);
+        return sb.toString();
     }
 
-    public static String ipv6(byte[] a) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = (a[2 * i] & 0xff) << 8 | (a[2 * i + 1] & 0xff);
+    /** RFC 5952 text of the 16 bytes at {@code off}; the caller guarantees they are present. */
+    public static String ipv6(MemorySegment seg, long off) {
+        return ipv6(BigEndian.s64(seg, off), BigEndian.s64(seg, off + 8));
+    }
+
+    /** RFC 5952 text of the IPv6 address whose high and low 64 bits are given. */
+    public static String ipv6(long hi, long lo) {
+        if (hi == IPV4_MAPPED_HI && (lo & IPV4_MAPPED_LO_MASK) == IPV4_MAPPED_LO_PREFIX) {
+            return "::ffff:" + ipv4((int) lo);
         }
-        return ipv6(g);
-    }
-
-    /** RFC 5952 §4.2: compress the longest run of two or more zero groups, the first on a tie. */
-    private static String ipv6(int[] g) {
+        int[] groups = new int[IPV6_GROUPS];
+        for (int i = 0; i < 4; i++) {
+            groups[i] = (int) (hi >>> (48 - 16 * i)) & 0xffff;
+            groups[i + 4] = (int) (lo >>> (48 - 16 * i)) & 0xffff;
+        }
+        // RFC 5952 §4.2: compress the longest run of >= 2 zero groups, the first one on a tie.
         int bestStart = -1;
         int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
+        for (int i = 0; i < IPV6_GROUPS; ) {
+            if (groups[i] != 0) {
                 i++;
                 continue;
             }
             int j = i;
-            while (j < 8 && g[j] == 0) {
+            while (j < IPV6_GROUPS && groups[j] == 0) {
                 j++;
             }
             if (j - i > bestLen) {
@@ -45,30 +70,18 @@ public final class InetFormat {
             }
             i = j;
         }
-        StringBuilder b = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < IPV6_GROUPS; i++) {
             if (i == bestStart) {
-                b.append("::");
+                sb.append("::");
                 i += bestLen - 1;
                 continue;
             }
-            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
-                b.append(':');
+            if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
             }
-            b.append(Integer.toHexString(g[i]));
+            sb.append(Integer.toHexString(groups[i]));
         }
-        return b.toString();
-    }
-
-    public static String mac(MemorySegment s, long off) {
-        StringBuilder b = new StringBuilder(17);
-        for (int i = 0; i < 6; i++) {
-            if (i > 0) {
-                b.append(':');
-            }
-            int v = Bytes.u8(s, off + i);
-            b.append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
-        }
-        return b.toString();
+        return sb.toString();
     }
 }

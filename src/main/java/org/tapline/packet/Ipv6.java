@@ -3,148 +3,282 @@ package org.tapline.packet;
 import java.lang.foreign.MemorySegment;
 
 /**
- * An IPv6 header (RFC 8200 §3) and its extension header chain (§4): hop-by-hop (0), routing
- * (43), destination options (60) and AH (51, RFC 4302: length in 4-byte units + 2) are skipped;
- * fragment (44) is skipped and, for a non-first fragment, ends the chain; ESP (50) and no next
- * header (59) end it.
+ * Zero-copy view of an IPv6 header (RFC 8200 §3) and the extension headers after it
+ * (RFC 8200 §4), walked once when the view is made.
+ *
  * <pre>
- *  0 version|class|flow (4) | 4 payload length | 6 next header | 7 hop limit | 8 source (16) | 24 destination (16) | 40
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |Version| Traffic Class |           Flow Label                  |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |         Payload Length        |  Next Header  |   Hop Limit   |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                   Source Address (16 octets)                  |
+ * |                Destination Address (16 octets)                |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * Hop-by-Hop, Routing, Destination Options (and Mobility, HIP, Shim6 - RFC 7045 §2.1):
+ * | Next Header   | Hdr Ext Len   |  ... (Hdr Ext Len + 1) * 8 octets in all
+ * Fragment (RFC 8200 §4.5), 8 octets:
+ * | Next Header   |   Reserved    |      Fragment Offset    |Res|M|
+ * |                         Identification                        |
+ * Authentication Header (RFC 4302 §2): | Next Header | Payload Len | (Payload Len + 2) * 4 octets
  * </pre>
+ *
+ * <p>The walk stops at an upper-layer protocol, at ESP (50, encrypted from there on), at No Next
+ * Header (59), after a non-first fragment (no transport header follows, RFC 8200 §4.5), or after
+ * {@link #MAX_EXTENSIONS} headers. {@link #of} returns {@code null} when the 40-byte header is
+ * not present; {@link #problem()} reports a bad version or an extension header cut short by the
+ * payload length or the bytes present. Jumbograms (RFC 2675) are not supported.
  */
-public final class Ipv6 {
-    public static final int PAYLOAD_LENGTH = 4;
-    public static final int NEXT_HEADER = 6;
-    public static final int HOP_LIMIT = 7;
-    public static final int SRC = 8;
-    public static final int DST = 24;
-    public static final int HEADER = 40;
+public final class Ipv6 implements IpPacket {
+    static final int VERSION_CLASS_FLOW = 0;
+    static final int PAYLOAD_LENGTH = 4;
+    static final int NEXT_HEADER = 6;
+    static final int HOP_LIMIT = 7;
+    static final int SRC = 8;
+    static final int DST = 24;
+    /** Length of the fixed header. */
+    public static final int HEADER_LENGTH = 40;
+    static final int VERSION = 6;
+    /** Extension headers walked before giving up (RFC 8200 §4.1 expects at most ~6). */
+    public static final int MAX_EXTENSIONS = 8;
+
     public static final int HOP_BY_HOP = 0;
     public static final int ROUTING = 43;
     public static final int FRAGMENT = 44;
     public static final int ESP = 50;
-    public static final int AH = 51;
-    public static final int NO_NEXT = 59;
-    public static final int DEST_OPTS = 60;
-    private static final int MAX_EXTENSIONS = 16;
+    public static final int AUTHENTICATION = 51;
+    public static final int NO_NEXT_HEADER = 59;
+    public static final int DESTINATION_OPTIONS = 60;
+    public static final int MOBILITY = 135;
+    public static final int HIP = 139;
+    public static final int SHIM6 = 140;
+
+    static final int EXT_LENGTH = 1;
+    static final int EXT_UNIT = 8;
+    static final int AH_UNIT = 4;
+    static final int FRAG_OFFSET_FLAGS = 2;
+    static final int FRAG_ID = 4;
+    static final int FRAG_LENGTH = 8;
+    static final int FRAG_OFFSET_MASK = 0xfff8;
+    static final int FRAG_MORE = 1;
 
     private final MemorySegment seg;
     private final long off;
     private final long len;
-    private final int upperProtocol;
-    private final long upperOffset;
-    private final boolean laterFragment;
-    private final boolean hopByHop;
+    private int upperProtocol;
+    private int upperOffset;
+    private int extCount;
+    private long extTypes;
+    private int fragmentField = -1;
+    private long fragmentId;
+    private String problem;
 
-    private Ipv6(MemorySegment seg, long off, long len, int upper, long upperOffset, boolean laterFragment) {
+    private Ipv6(MemorySegment seg, long off, long len) {
         this.seg = seg;
         this.off = off;
         this.len = len;
-        this.upperProtocol = upper;
-        this.upperOffset = upperOffset;
-        this.laterFragment = laterFragment;
-        this.hopByHop = Bytes.u8(seg, off + NEXT_HEADER) == HOP_BY_HOP;
     }
 
-    /** True when a hop-by-hop options header comes first (tcpdump prints "HBH"). */
-    public boolean hopByHop() {
-        return hopByHop;
-    }
-
-    public static String problem(MemorySegment seg, long off, long len) {
-        if (len < HEADER) {
-            return "truncated-ip6 - " + (HEADER - len) + " bytes missing";
-        }
-        int v = Bytes.u8(seg, off) >> 4;
-        return v == 6 ? null : "bad-version " + v;
-    }
-
-    /** A view with the extension chain walked, or null when the fixed header is unusable. */
+    /** A view with its extension headers walked, or {@code null} if fewer than 40 bytes are present. */
     public static Ipv6 of(MemorySegment seg, long off, long len) {
-        if (problem(seg, off, len) != null) {
+        long n = BigEndian.available(seg, off, len);
+        if (n < HEADER_LENGTH) {
             return null;
         }
-        long end = off + Math.min(len, HEADER + (long) Bytes.u16(seg, off + PAYLOAD_LENGTH));
-        int next = Bytes.u8(seg, off + NEXT_HEADER);
-        long at = off + HEADER;
-        boolean later = false;
-        for (int i = 0; i < MAX_EXTENSIONS; i++) {
-            if (next != HOP_BY_HOP && next != ROUTING && next != DEST_OPTS && next != AH && next != FRAGMENT) {
+        Ipv6 v = new Ipv6(seg, off, n);
+        if (v.version() != VERSION) {
+            v.problem = "version " + v.version();
+            v.upperProtocol = v.nextHeader();
+            v.upperOffset = HEADER_LENGTH;
+        } else {
+            v.walk();
+        }
+        return v;
+    }
+
+    private void walk() {
+        long end = Math.min(HEADER_LENGTH + (long) payloadLength(), len);
+        int nh = nextHeader();
+        int pos = HEADER_LENGTH;
+        while (isExtension(nh)) {
+            if (extCount == MAX_EXTENSIONS) {
+                problem = "more than " + MAX_EXTENSIONS + " extension headers";
                 break;
             }
-            if (at + 8 > end) {
-                return new Ipv6(seg, off, len, next, -1, false);
-            }
-            int hdrNext = Bytes.u8(seg, at);
-            long size;
-            if (next == FRAGMENT) {
-                size = 8;
-                later = (Bytes.u16(seg, at + 2) & 0xfff8) != 0;
-            } else if (next == AH) {
-                size = (Bytes.u8(seg, at + 1) + 2L) * 4;
-            } else {
-                size = (Bytes.u8(seg, at + 1) + 1L) * 8;
-            }
-            next = hdrNext;
-            at += size;
-            if (later) {
+            long size = pos + 2L <= end ? extensionSize(nh, pos) : -1;
+            if (size < 0 || pos + size > end) {
+                problem = "truncated " + extensionName(nh) + " header";
                 break;
+            }
+            if (nh == FRAGMENT) {
+                fragmentField = BigEndian.u16(seg, off + pos + FRAG_OFFSET_FLAGS);
+                fragmentId = BigEndian.u32(seg, off + pos + FRAG_ID);
+            }
+            extTypes |= (long) nh << (8 * extCount);
+            extCount++;
+            nh = BigEndian.u8(seg, off + pos);
+            pos += (int) size;
+            if (fragmentOffset() != 0) {
+                break; // RFC 8200 §4.5: later fragments carry no further headers
             }
         }
-        return new Ipv6(seg, off, len, next, at > end ? -1 : at, later);
+        upperProtocol = nh;
+        upperOffset = pos;
     }
 
-    public String source() {
-        return InetFormat.ipv6(seg, off + SRC);
+    private long extensionSize(int nh, int pos) {
+        return switch (nh) {
+            case FRAGMENT -> FRAG_LENGTH;
+            case AUTHENTICATION -> (BigEndian.u8(seg, off + pos + EXT_LENGTH) + 2L) * AH_UNIT;
+            default -> (BigEndian.u8(seg, off + pos + EXT_LENGTH) + 1L) * EXT_UNIT;
+        };
     }
 
-    public String destination() {
-        return InetFormat.ipv6(seg, off + DST);
+    /** Whether {@code nh} is an extension header this view steps over (not ESP nor 59). */
+    public static boolean isExtension(int nh) {
+        return switch (nh) {
+            case HOP_BY_HOP, ROUTING, FRAGMENT, AUTHENTICATION, DESTINATION_OPTIONS, MOBILITY, HIP, SHIM6 -> true;
+            default -> false;
+        };
     }
 
-    public int payloadLengthField() {
-        return Bytes.u16(seg, off + PAYLOAD_LENGTH);
+    /** Short name as tcpdump prints it, e.g. {@code HBH}. */
+    public static String extensionName(int nh) {
+        return switch (nh) {
+            case HOP_BY_HOP -> "HBH";
+            case ROUTING -> "srcrt";
+            case FRAGMENT -> "frag";
+            case AUTHENTICATION -> "AH";
+            case DESTINATION_OPTIONS -> "DSTOPT";
+            case MOBILITY -> "mobility";
+            case HIP -> "HIP";
+            case SHIM6 -> "shim6";
+            default -> "ext-" + nh;
+        };
+    }
+
+    @Override
+    public String problem() {
+        return problem;
+    }
+
+    public int version() {
+        return BigEndian.u8(seg, off + VERSION_CLASS_FLOW) >>> 4;
+    }
+
+    public int trafficClass() {
+        return (int) (BigEndian.u32(seg, off + VERSION_CLASS_FLOW) >>> 20) & 0xff;
+    }
+
+    public int flowLabel() {
+        return (int) BigEndian.u32(seg, off + VERSION_CLASS_FLOW) & 0xfffff;
+    }
+
+    public int payloadLength() {
+        return BigEndian.u16(seg, off + PAYLOAD_LENGTH);
+    }
+
+    /** The Next Header field of the fixed header. */
+    public int nextHeader() {
+        return BigEndian.u8(seg, off + NEXT_HEADER);
     }
 
     public int hopLimit() {
-        return Bytes.u8(seg, off + HOP_LIMIT);
+        return BigEndian.u8(seg, off + HOP_LIMIT);
     }
 
-    /** The protocol after the extension headers (e.g. 6, 17, 58, 59 none, 50 ESP). */
-    public int upperProtocol() {
+    public Ipv6Address source() {
+        return Ipv6Address.read(seg, off + SRC);
+    }
+
+    public Ipv6Address destination() {
+        return Ipv6Address.read(seg, off + DST);
+    }
+
+    /** Extension headers stepped over, in order. */
+    public int extensionCount() {
+        return extCount;
+    }
+
+    /** Protocol number of extension header {@code i}. */
+    public int extensionType(int i) {
+        if (i < 0 || i >= extCount) {
+            throw new IndexOutOfBoundsException("extension " + i + " of " + extCount);
+        }
+        return (int) (extTypes >>> (8 * i)) & 0xff;
+    }
+
+    /** Whether a Fragment header was seen. */
+    public boolean isFragment() {
+        return fragmentField >= 0;
+    }
+
+    /** Fragment offset in bytes (0 without a Fragment header). */
+    public int fragmentOffset() {
+        return fragmentField < 0 ? 0 : fragmentField & FRAG_OFFSET_MASK;
+    }
+
+    public boolean moreFragments() {
+        return fragmentField >= 0 && (fragmentField & FRAG_MORE) != 0;
+    }
+
+    public long fragmentId() {
+        return fragmentId;
+    }
+
+    /** Upper-layer protocol after the extension headers (may be {@link #ESP} or {@link #NO_NEXT_HEADER}). */
+    @Override
+    public int protocol() {
         return upperProtocol;
     }
 
-    /** Where the upper-layer header starts, or -1 if the extension chain runs past the data. */
-    public long upperOffset() {
-        return upperOffset;
+    @Override
+    public boolean hasTransportHeader() {
+        return problem == null && fragmentOffset() == 0 && upperProtocol != NO_NEXT_HEADER;
     }
 
-    /** True for a fragment other than the first: it carries no upper-layer header. */
-    public boolean laterFragment() {
-        return laterFragment;
+    @Override
+    public MemorySegment segment() {
+        return seg;
     }
 
-    /** Upper-layer bytes present. */
-    public long upperLength() {
-        if (upperOffset < 0) {
-            return 0;
-        }
-        return Math.max(0, off + Math.min(len, HEADER + (long) payloadLengthField()) - upperOffset);
+    @Override
+    public long transportOffset() {
+        return off + upperOffset;
     }
 
-    /** Upper-layer length as the header announces it (for pseudo-header checksums). */
-    public long declaredUpperLength() {
-        return upperOffset < 0 ? 0 : off + HEADER + (long) payloadLengthField() - upperOffset;
+    @Override
+    public long transportLength() {
+        return Math.max(0, Math.min(HEADER_LENGTH + (long) payloadLength(), len) - upperOffset);
     }
 
-    /** Writes a 40-byte header; returns the payload offset. */
-    public static long emit(MemorySegment s, long off, int nextHeader, byte[] src, byte[] dst, int payloadLength, int hopLimit) {
-        Bytes.put32(s, off, 0x60000000L);
-        Bytes.put16(s, off + PAYLOAD_LENGTH, payloadLength);
-        Bytes.put8(s, off + NEXT_HEADER, nextHeader);
-        Bytes.put8(s, off + HOP_LIMIT, hopLimit);
-        MemorySegment.copy(MemorySegment.ofArray(src), 0, s, off + SRC, 16);
-        MemorySegment.copy(MemorySegment.ofArray(dst), 0, s, off + DST, 16);
-        return off + HEADER;
+    @Override
+    public long missing() {
+        return Math.max(0, HEADER_LENGTH + (long) payloadLength() - len);
+    }
+
+    @Override
+    public long pseudoHeaderSum(int protocol, long length) {
+        // RFC 8200 §8.1: with a Routing header the final destination belongs here; checksums of
+        // packets still in transit through one are not verified by this view.
+        return Checksum.pseudoHeaderV6(source(), destination(), protocol, length);
+    }
+
+    @Override
+    public String sourceText() {
+        return InetFormat.ipv6(seg, off + SRC);
+    }
+
+    @Override
+    public String destinationText() {
+        return InetFormat.ipv6(seg, off + DST);
+    }
+
+    /** Bytes present in this view. */
+    public long length() {
+        return len;
     }
 }

@@ -3,23 +3,45 @@ package org.tapline.packet;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A TCP header (RFC 9293 §3.1).
+ * Zero-copy view of a TCP segment (RFC 9293 §3.1).
+ *
  * <pre>
- *  0 source port | 2 destination port | 4 sequence number | 8 acknowledgment number
- * 12 data offset|reserved | 13 flags CWR ECE URG ACK PSH RST SYN FIN | 14 window | 16 checksum | 18 urgent | 20 options
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |          Source Port          |       Destination Port        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                        Sequence Number                        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    Acknowledgment Number                      |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |  Data |       |C|E|U|A|P|R|S|F|                               |
+ * | Offset| Rsrvd |W|C|R|C|S|S|Y|I|            Window             |
+ * |       |       |R|E|G|K|H|T|N|N|                               |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |           Checksum            |         Urgent Pointer        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    Options                    |    Padding    |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
+ *
+ * <p>{@link #of} returns {@code null} when the 20-byte fixed header is not present;
+ * {@link #problem()} reports a data offset below 5 or options cut short.
  */
 public final class Tcp {
-    public static final int SRC_PORT = 0;
-    public static final int DST_PORT = 2;
-    public static final int SEQ = 4;
-    public static final int ACK = 8;
-    public static final int DATA_OFFSET = 12;
-    public static final int FLAGS = 13;
-    public static final int WINDOW = 14;
-    public static final int CHECKSUM = 16;
-    public static final int URGENT = 18;
-    public static final int MIN_HEADER = 20;
+    static final int SRC_PORT = 0;
+    static final int DST_PORT = 2;
+    static final int SEQ = 4;
+    static final int ACK = 8;
+    static final int OFFSET_FLAGS = 12;
+    static final int WINDOW = 14;
+    static final int CHECKSUM = 16;
+    static final int URGENT = 18;
+    /** Length of the header without options. */
+    public static final int MIN_HEADER_LENGTH = 20;
+    static final int MIN_DATA_OFFSET = 5;
+    static final int FLAGS_MASK = 0xff;
+
     public static final int FIN = 0x01;
     public static final int SYN = 0x02;
     public static final int RST = 0x04;
@@ -31,103 +53,138 @@ public final class Tcp {
 
     private final MemorySegment seg;
     private final long off;
+    private final long len;
 
-    private Tcp(MemorySegment seg, long off) {
+    private Tcp(MemorySegment seg, long off, long len) {
         this.seg = seg;
         this.off = off;
+        this.len = len;
     }
 
-    public static String problem(MemorySegment seg, long off, long len) {
-        if (len < MIN_HEADER) {
-            return "[|tcp]";
-        }
-        int hl = (Bytes.u8(seg, off + DATA_OFFSET) >> 4) * 4;
-        if (hl < MIN_HEADER) {
-            return "bad-hlen " + hl;
-        }
-        return hl > len ? "[|tcp]" : null;
-    }
-
+    /** A view, or {@code null} if fewer than 20 bytes are present. */
     public static Tcp of(MemorySegment seg, long off, long len) {
-        return problem(seg, off, len) == null ? new Tcp(seg, off) : null;
+        long n = BigEndian.available(seg, off, len);
+        return n < MIN_HEADER_LENGTH ? null : new Tcp(seg, off, n);
+    }
+
+    /** The TCP segment carried by {@code ip}, or {@code null}. */
+    public static Tcp of(IpPacket ip) {
+        return ip.hasTransportHeader() ? of(ip.segment(), ip.transportOffset(), ip.transportLength()) : null;
+    }
+
+    public String problem() {
+        if (dataOffset() < MIN_DATA_OFFSET) {
+            return "bad header length " + headerLength();
+        }
+        if (headerLength() > len) {
+            return "options truncated: header length " + headerLength() + " > " + len + " bytes present";
+        }
+        return null;
     }
 
     public int sourcePort() {
-        return Bytes.u16(seg, off + SRC_PORT);
+        return BigEndian.u16(seg, off + SRC_PORT);
     }
 
     public int destinationPort() {
-        return Bytes.u16(seg, off + DST_PORT);
+        return BigEndian.u16(seg, off + DST_PORT);
     }
 
     public long sequence() {
-        return Bytes.u32(seg, off + SEQ);
+        return BigEndian.u32(seg, off + SEQ);
     }
 
     public long acknowledgment() {
-        return Bytes.u32(seg, off + ACK);
+        return BigEndian.u32(seg, off + ACK);
+    }
+
+    /** Header length in 32-bit words. */
+    public int dataOffset() {
+        return BigEndian.u8(seg, off + OFFSET_FLAGS) >>> 4;
     }
 
     public int headerLength() {
-        return (Bytes.u8(seg, off + DATA_OFFSET) >> 4) * 4;
+        return dataOffset() * 4;
     }
 
+    /** Options bytes (0 when malformed). */
+    public int optionsLength() {
+        return problem() == null ? headerLength() - MIN_HEADER_LENGTH : 0;
+    }
+
+    /** The eight flag bits CWR..FIN; test with {@link #SYN} etc. */
     public int flags() {
-        return Bytes.u8(seg, off + FLAGS);
-    }
-
-    public boolean syn() {
-        return (flags() & SYN) != 0;
+        return BigEndian.u8(seg, off + OFFSET_FLAGS + 1) & FLAGS_MASK;
     }
 
     public boolean fin() {
         return (flags() & FIN) != 0;
     }
 
+    public boolean syn() {
+        return (flags() & SYN) != 0;
+    }
+
     public boolean rst() {
         return (flags() & RST) != 0;
+    }
+
+    public boolean psh() {
+        return (flags() & PSH) != 0;
     }
 
     public boolean ack() {
         return (flags() & ACK_FLAG) != 0;
     }
 
+    public boolean urg() {
+        return (flags() & URG) != 0;
+    }
+
     public int window() {
-        return Bytes.u16(seg, off + WINDOW);
+        return BigEndian.u16(seg, off + WINDOW);
     }
 
     public int checksum() {
-        return Bytes.u16(seg, off + CHECKSUM);
+        return BigEndian.u16(seg, off + CHECKSUM);
     }
 
-    /** tcpdump's flag letters: S F P R . U E W (in that order). */
-    public String flagText() {
-        int f = flags();
-        StringBuilder b = new StringBuilder();
-        if ((f & SYN) != 0) b.append('S');
-        if ((f & FIN) != 0) b.append('F');
-        if ((f & PSH) != 0) b.append('P');
-        if ((f & RST) != 0) b.append('R');
-        if ((f & URG) != 0) b.append('U');
-        if ((f & ECE) != 0) b.append('E');
-        if ((f & CWR) != 0) b.append('W');
-        if ((f & ACK_FLAG) != 0) b.append('.');
-        return b.length() == 0 ? "none" : b.toString();
+    public int urgentPointer() {
+        return BigEndian.u16(seg, off + URGENT);
     }
 
-    /** Writes a 20-byte header for {@code dataLength} bytes at {@code off + 20}, checksummed over {@code pseudo}. */
-    public static long emit(MemorySegment s, long off, int srcPort, int dstPort, long seq, long ack, int flags, int window,
-                            int dataLength, long pseudo) {
-        Bytes.put16(s, off + SRC_PORT, srcPort);
-        Bytes.put16(s, off + DST_PORT, dstPort);
-        Bytes.put32(s, off + SEQ, seq);
-        Bytes.put32(s, off + ACK, ack);
-        Bytes.put8(s, off + DATA_OFFSET, (MIN_HEADER / 4) << 4);
-        Bytes.put8(s, off + FLAGS, flags);
-        Bytes.put16(s, off + WINDOW, window);
-        Bytes.put16(s, off + CHECKSUM, 0);
-        Bytes.put16(s, off + URGENT, 0);
-        Bytes.put16(s, off + CHECKSUM, Checksum.finish(pseudo + Checksum.sum(s, off, MIN_HEADER + dataLength)));
-        return off + MIN_HEADER;
+    public MemorySegment segment() {
+        return seg;
+    }
+
+    /** Absolute offset of the options. */
+    public long optionsOffset() {
+        return off + MIN_HEADER_LENGTH;
+    }
+
+    public long payloadOffset() {
+        return off + headerLength();
+    }
+
+    /** Payload bytes present (0 when malformed). */
+    public long payloadLength() {
+        return problem() == null ? len - headerLength() : 0;
+    }
+
+    /**
+     * Whether the checksum verifies against {@code ip}'s pseudo-header, over all the bytes of this
+     * view (which {@link #of(IpPacket)} bounds by the IP length). False when malformed or when
+     * {@code ip} declares bytes that were not captured.
+     */
+    public boolean checksumOk(IpPacket ip) {
+        if (problem() != null || ip.missing() > 0) {
+            return false;
+        }
+        return Checksum.finish(ip.pseudoHeaderSum(IpPacket.PROTO_TCP, len) + Checksum.sum(seg, off, len)) == 0;
+    }
+
+    /** Bytes present in this view. */
+    public long length() {
+        return len;
     }
 }
