@@ -20,12 +20,7 @@ import org.tapline.lab.LabExtension;
 class CaptureCommandTest {
 
     private static String[] pair(Lab lab) throws Exception {
-        String a = lab.netns("ca");
-        String b = lab.netns("cb");
-        lab.veth(a, "veth-a", b, "veth-b");
-        lab.address(a, "veth-a", "10.82.0.1/24");
-        lab.address(b, "veth-b", "10.82.0.2/24");
-        return new String[] {a, b};
+        return lab.twoHosts("ca", "cb", "10.82.0");
     }
 
     /** Starts the capture, then pings until it has ended (its start-up time is unknown). */

@@ -49,6 +49,19 @@ public final class Lab implements AutoCloseable {
         run(nsB, "ip", "link", "set", ifB, "up");
     }
 
+    /**
+     * Two hosts on one wire: namespaces {@code roleA} and {@code roleB} joined by veth-a/veth-b
+     * with addresses {@code net}.1/24 and {@code net}.2/24 ({@code net} like "10.79.0").
+     */
+    public String[] twoHosts(String roleA, String roleB, String net) throws IOException {
+        String a = netns(roleA);
+        String b = netns(roleB);
+        veth(a, "veth-a", b, "veth-b");
+        address(a, "veth-a", net + ".1/24");
+        address(b, "veth-b", net + ".2/24");
+        return new String[] {a, b};
+    }
+
     /** Adds an address ("10.9.0.1/24" or "fd00::1/64") to an interface in a namespace. */
     public void address(String ns, String ifName, String cidr) throws IOException {
         run(ns, "ip", "addr", "add", cidr, "dev", ifName);

@@ -22,12 +22,7 @@ class PcapLinkTest {
 
     /** Two namespaces joined by a veth: a (10.79.0.1, veth-a) and b (10.79.0.2, veth-b). */
     private static String[] pair(Lab lab) throws Exception {
-        String a = lab.netns("a");
-        String b = lab.netns("b");
-        lab.veth(a, "veth-a", b, "veth-b");
-        lab.address(a, "veth-a", "10.79.0.1/24");
-        lab.address(b, "veth-b", "10.79.0.2/24");
-        return new String[] {a, b};
+        return lab.twoHosts("a", "b", "10.79.0");
     }
 
     @Test

@@ -27,11 +27,9 @@ class SummaryInteropTest {
 
     @Test
     void summariesMatchTcpdumpOnRealTraffic(Lab lab, @TempDir Path dir) throws Exception {
-        String a = lab.netns("sa");
-        String b = lab.netns("sb");
-        lab.veth(a, "veth-a", b, "veth-b");
-        lab.address(a, "veth-a", "10.83.0.1/24");
-        lab.address(b, "veth-b", "10.83.0.2/24");
+        String[] hosts = lab.twoHosts("sa", "sb", "10.83.0");
+        String a = hosts[0];
+        String b = hosts[1];
         lab.run(a, "ip", "addr", "add", "fd00:83::1/64", "dev", "veth-a", "nodad");
         lab.run(b, "ip", "addr", "add", "fd00:83::2/64", "dev", "veth-b", "nodad");
         Path file = dir.resolve("traffic.pcap");

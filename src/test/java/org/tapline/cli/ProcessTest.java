@@ -19,11 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Failures that need a process of their own: no libpcap, and no permission to capture. The
+ * What needs a process of its own: no libpcap, no permission to capture, output to a pipe. The
  * JVM is started the way bin/tapline starts it, on a copy of the class path that an
  * unprivileged user can read.
  */
-class ProcessErrorsTest {
+class ProcessTest {
     private Path dir;
     private String classPath;
 
@@ -81,19 +81,38 @@ class ProcessErrorsTest {
         }
     }
 
-    private Cli java(List<String> prefix, List<String> jvmArgs, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(prefix);
+    private List<String> javaCommand(List<String> jvmArgs, String... args) {
+        List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", classPath, "org.tapline.cli.Main"));
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private Cli java(List<String> prefix, List<String> jvmArgs, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(javaCommand(jvmArgs, args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         return new Cli(p.exitValue(), out, err);
+    }
+
+    @Test
+    void writingToStandardOutputFeedsAPipe() throws Exception {
+        Path hex = dir.resolve("two.txt");
+        Files.writeString(hex, "0000  ff ff ff ff ff ff 02 00 00 00 00 01 88 b5 00 01\n"
+                + "0000  ff ff ff ff ff ff 02 00 00 00 00 01 88 b5 00 02 03\n");
+        Path pcap = dir.resolve("two.pcap");
+        org.tapline.lab.Lab.exec(List.of("text2pcap", "-q", hex.toString(), pcap.toString()));
+        String cmd = String.join(" ", javaCommand(List.of(), "capture", "-r", pcap.toString(), "-w", "-"))
+                + " | tcpdump -r - -n 2>&1";
+        String out = org.tapline.lab.Lab.exec(List.of("sh", "-c", cmd));
+        assertEquals(2, out.lines().filter(l -> l.contains("0x88b5")).count(), out);
     }
 
     @Test
