@@ -1,0 +1,204 @@
+package org.tapline.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.Channel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.tapline.rpcap.ConfigFile;
+import org.tapline.rpcap.CredentialsFile;
+import org.tapline.rpcap.DaemonConfig;
+import org.tapline.rpcap.DaemonLog;
+import org.tapline.rpcap.DaemonSettings;
+import org.tapline.rpcap.RpcapServer;
+import org.tapline.rpcap.TlsFiles;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tapline rpcapd}: libpcap's rpcapd, with its flags and config file. */
+@Command(name = "rpcapd", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Remote packet capture daemon, wire compatible with libpcap's rpcapd (rpcap:// clients such as "
+                + "Wireshark and tcpdump capture from it).")
+final class RpcapdCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "-b", paramLabel = "address", description = "Bind the listener to this address (default: all).")
+    String bind;
+
+    @Option(names = "-p", paramLabel = "port", description = "Listen on this port (default 2002).")
+    int port = 2002;
+
+    @Option(names = "-t", paramLabel = "data_port", description = "Fixed port for passive TCP data connections (default: ephemeral).")
+    int dataPort;
+
+    @Option(names = "-4", description = "IPv4 only.")
+    boolean ipv4;
+
+    @Option(names = "-l", paramLabel = "host_list", description = "Only these hosts may connect (separated by space , ; or newline).")
+    String hostList;
+
+    @Option(names = "-n", description = "Permit null authentication.")
+    boolean nullAuth;
+
+    @Option(names = "-a", paramLabel = "host[,port]", description = "Active mode: connect to this client (port default 2003); repeatable.")
+    List<String> active = new ArrayList<>();
+
+    @Option(names = "-v", description = "Active mode only: do not listen for passive clients.")
+    boolean activeOnly;
+
+    @Option(names = "-d", description = "Run in the background, detached.")
+    boolean daemonize;
+
+    @Option(names = "-i", description = "inetd mode: serve the one control connection on standard input.")
+    boolean inetd;
+
+    @Option(names = {"-D", "--debug"}, description = "Log debug messages (and print stack traces).")
+    boolean debug;
+
+    @Option(names = "-s", paramLabel = "file", description = "Save the settings to a config file, then go on.")
+    Path saveFile;
+
+    @Option(names = "-f", paramLabel = "file", description = "Load settings from a config file (rpcapd-config(5)); SIGHUP reloads it.")
+    Path configFile;
+
+    @Option(names = "-S", description = "Require TLS on every connection.")
+    boolean tls;
+
+    @Option(names = "-K", paramLabel = "keyfile", description = "TLS private key, PEM (default key.pem).")
+    Path keyFile = Path.of("key.pem");
+
+    @Option(names = "-X", paramLabel = "certfile", description = "TLS certificate, PEM (default cert.pem).")
+    Path certFile = Path.of("cert.pem");
+
+    @Option(names = "-C", description = "Accepted for compatibility; has no effect (as in rpcapd).")
+    boolean compression;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--credentials", paramLabel = "file", description = "tapline users file (lines made with --hash-password).")
+    Path credentials;
+
+    @Option(names = "--no-system-accounts", description = "Do not accept the system's accounts for password authentication.")
+    boolean noSystemAccounts;
+
+    @Option(names = "--hash-password", paramLabel = "user", description = "Read a password from standard input, print a "
+            + "credentials-file line for the user, and exit.")
+    String hashUser;
+
+    @Option(names = "--auth-timeout", paramLabel = "seconds", description = "Time a client has to authenticate (default 90).")
+    long authTimeout = DaemonConfig.AUTH_DEADLINE.toSeconds();
+
+    @Option(names = "--capture-own-traffic", description = "Do not leave the daemon's own connections out of captures.")
+    boolean captureOwn;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (hashUser != null) {
+            byte[] pw = System.in.readAllBytes();
+            int n = pw.length;
+            while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r')) {
+                n--;
+            }
+            out.println(CredentialsFile.line(hashUser, java.util.Arrays.copyOf(pw, n)));
+            out.flush();
+            return 0;
+        }
+        if (daemonize && inetd) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-d and -i cannot be used together");
+        }
+        if (daemonize) {
+            return Background.detach("rpcapd", "-d");
+        }
+        DaemonLog log = new DaemonLog(System.err, debug);
+        DaemonSettings settings = commandLineSettings();
+        if (saveFile != null) {
+            Files.writeString(saveFile, ConfigFile.format(settings), StandardCharsets.UTF_8);
+        }
+        if (configFile != null) {
+            settings = load(configFile, settings, log);
+        }
+        DaemonConfig config = new DaemonConfig(bind, port, dataPort, ipv4, settings, tls ? TlsFiles.serverContext(keyFile, certFile) : null,
+                credentials == null ? null : CredentialsFile.load(credentials), !noSystemAccounts, Duration.ofSeconds(authTimeout),
+                DaemonConfig.IDLE_LIMIT, !captureOwn, log);
+        try (RpcapServer server = new RpcapServer(config)) {
+            if (inetd) {
+                return serveInetd(server);
+            }
+            if (configFile != null) {
+                Reload.onHangup(() -> server.reconfigure(server.config().withSettings(load(configFile, server.config().settings(), log))));
+            }
+            if (!activeOnly) {
+                for (InetSocketAddress a : server.listen()) {
+                    log.debug("listening on " + a);
+                }
+            }
+            server.startActive();
+            if (!activeOnly && server.config().settings().activeClients().isEmpty() || activeOnly) {
+                out.println("Press CTRL + C to stop the server...");
+                out.flush();
+            }
+            CountDownLatch forever = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
+            forever.await();
+        }
+        return 0;
+    }
+
+    private DaemonSettings commandLineSettings() {
+        List<DaemonSettings.ActiveClient> a = new ArrayList<>();
+        for (String s : active) {
+            try {
+                a.addAll(DaemonSettings.parseActiveList(s));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "-a " + s + ": " + e.getMessage());
+            }
+        }
+        if (activeOnly && a.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-v (active mode only) needs at least one -a host");
+        }
+        List<String> passive = hostList == null ? List.of() : DaemonSettings.parseHostList(hostList);
+        return new DaemonSettings(passive, a.size() > DaemonSettings.MAX_ACTIVE ? a.subList(0, DaemonSettings.MAX_ACTIVE) : a, nullAuth);
+    }
+
+    static DaemonSettings load(Path file, DaemonSettings base, DaemonLog log) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            log.warn("cannot read config file " + file + ": " + e.getMessage() + "; settings unchanged");
+            return base;
+        }
+        ConfigFile.Result r = ConfigFile.parse(text, base);
+        for (String w : r.warnings()) {
+            log.warn(file + ": " + w);
+        }
+        log.info("New passive host list: " + String.join(" ", r.settings().passiveClients()));
+        return r.settings();
+    }
+
+    /** -i: the control connection is the inherited standard input socket. */
+    private static int serveInetd(RpcapServer server) throws IOException {
+        Channel ch = System.inheritedChannel();
+        if (!(ch instanceof SocketChannel sc)) {
+            throw new IOException("-i needs a TCP socket on standard input (as inetd or systemd Accept=yes give it)");
+        }
+        Socket s = sc.socket();
+        server.serveOne(s);
+        return 0;
+    }
+}

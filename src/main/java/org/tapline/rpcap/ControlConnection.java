@@ -1,0 +1,165 @@
+package org.tapline.rpcap;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs one control connection: reads each request (header, the payload bytes worth reading,
+ * and a discard of the rest, so the stream stays in sync whatever {@code plen} says), hands it
+ * to the {@link ServerSession} and writes the replies. Deadlines: the whole authentication
+ * phase must end within {@code authDeadline} (the reference waits forever, Q6); afterwards an
+ * idle session without a capture ends after {@code idleLimit}. The read timeout is the
+ * socket's, set through {@link Timeouts}.
+ *
+ * <p>{@code writeLock} guards the output: the capture thread may send an unsolicited ERROR.
+ */
+final class ControlConnection {
+    /** Sets the blocking-read timeout of the connection in milliseconds (0: none). */
+    interface Timeouts {
+        void readTimeout(int millis) throws IOException;
+    }
+
+    private static final int DISCARD_CHUNK = 32 * 1024;
+    /** The largest {@code plen} read (and discarded) rather than treated as an attack. */
+    static final long MAX_PLEN = 16L << 20;
+
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final Timeouts timeouts;
+    private final Duration authDeadline;
+    private final Duration idleLimit;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private ServerSession session;
+
+    ControlConnection(InputStream in, OutputStream out, Timeouts timeouts, Duration authDeadline, Duration idleLimit) {
+        this.in = new DataInputStream(in);
+        this.out = out;
+        this.timeouts = timeouts;
+        this.authDeadline = authDeadline;
+        this.idleLimit = idleLimit;
+    }
+
+    /** Sends a message from another thread (the capture's unsolicited ERROR). */
+    void sendAsync(byte[] message) {
+        try {
+            send(message);
+        } catch (IOException ignored) {
+            // the control connection is going away; its own loop notices
+        }
+    }
+
+    void send(byte[] message) throws IOException {
+        writeLock.lock();
+        try {
+            out.write(message);
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Serves requests until CLOSE, a fatal error, EOF or a deadline. */
+    void serve(ServerSession s) throws IOException {
+        this.session = s;
+        long authEnd = System.nanoTime() + authDeadline.toNanos();
+        try {
+            while (true) {
+                RpcapHeader h;
+                try {
+                    h = readHeader(s, authEnd);
+                } catch (SocketTimeoutException e) {
+                    send(Replies.error(Rpcap.VERSION, Rpcap.ERR_INITTIMEOUT, "The RPCAP initial timeout has expired"));
+                    return;
+                }
+                if (h == null) {
+                    return;
+                }
+                if (h.plen() > MAX_PLEN) {
+                    // Not worth reading through: the peer is not a well-behaved RPCAP client.
+                    send(Replies.error(Rpcap.VERSION, Rpcap.ERR_WRONGMSG, "Message payload of " + h.plen()
+                            + " bytes is larger than the " + MAX_PLEN + "-byte limit"));
+                    return;
+                }
+                long want = ServerSession.payloadToRead(h.type(), h.plen());
+                byte[] payload = new byte[(int) want];
+                in.readFully(payload);
+                discard(h.plen() - want);
+                ServerSession.Reply r = s.handle(h, payload);
+                for (byte[] m : r.messages()) {
+                    send(m);
+                }
+                ServerSession.Capture c = s.pendingCapture();
+                if (c != null && h.type() == Rpcap.MSG_STARTCAP_REQ && r.messages().size() == 1
+                        && r.messages().getFirst()[1] == (byte) (Rpcap.MSG_STARTCAP_REQ | Rpcap.REPLY)) {
+                    try {
+                        c.begin();
+                    } catch (IOException e) {
+                        s.abortCapture();
+                        send(Replies.error(Rpcap.VERSION, Rpcap.ERR_STARTCAPTURE, e.getMessage()));
+                    }
+                }
+                if (r.close()) {
+                    return;
+                }
+                if (!r.pauseAfter().isZero()) {
+                    pause(r.pauseAfter());
+                }
+            }
+        } catch (EOFException e) {
+            // the client went away
+        } finally {
+            s.end();
+        }
+    }
+
+    private RpcapHeader readHeader(ServerSession s, long authEnd) throws IOException {
+        int timeout;
+        if (!s.authenticated()) {
+            long left = (authEnd - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                throw new SocketTimeoutException();
+            }
+            timeout = (int) Math.min(left, Integer.MAX_VALUE);
+        } else {
+            timeout = s.capturing() ? 0 : (int) idleLimit.toMillis();
+        }
+        timeouts.readTimeout(timeout);
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        byte[] rest = new byte[Rpcap.HEADER - 1];
+        in.readFully(rest);
+        byte[] all = new byte[Rpcap.HEADER];
+        all[0] = (byte) first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return RpcapHeader.parse(all);
+    }
+
+    private void discard(long n) throws IOException {
+        while (n > 0) {
+            long skipped = in.skip(Math.min(n, DISCARD_CHUNK));
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    throw new EOFException();
+                }
+                skipped = 1;
+            }
+            n -= skipped;
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.tapline.rpcap;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import javax.net.ssl.SSLContext;
+
+/**
+ * Everything an rpcapd instance runs with. {@code settings} is what the config file can change
+ * (SIGHUP); the rest comes from the command line only.
+ *
+ * @param bindAddress   -b, null for all addresses
+ * @param port          -p
+ * @param dataPort      -t, 0 for an ephemeral port
+ * @param ipv4Only      -4
+ * @param tls           -S with -K/-X, or null
+ * @param authDeadline  how long a connection may take to authenticate
+ * @param idleLimit     how long an authenticated session without a capture may stay idle
+ */
+public record DaemonConfig(String bindAddress, int port, int dataPort, boolean ipv4Only, DaemonSettings settings,
+                           SSLContext tls, CredentialsFile credentials, boolean systemAccounts, Duration authDeadline,
+                           Duration idleLimit, boolean excludeOwnTraffic, DaemonLog log) {
+    /** The reference's RPCAP_TIMEOUT_INIT, applied here to the whole authentication phase. */
+    public static final Duration AUTH_DEADLINE = Duration.ofSeconds(90);
+    /** The reference's RPCAP_TIMEOUT_RUNTIME. */
+    public static final Duration IDLE_LIMIT = Duration.ofSeconds(180);
+
+    public boolean tlsRequired() {
+        return tls != null;
+    }
+
+    public DaemonConfig withSettings(DaemonSettings s) {
+        return new DaemonConfig(bindAddress, port, dataPort, ipv4Only, s, tls, credentials, systemAccounts, authDeadline, idleLimit,
+                excludeOwnTraffic, log);
+    }
+
+    Authenticator authenticator(Clock clock) {
+        return new Authenticator(settings.nullAuthPermit(), credentials, systemAccounts, clock);
+    }
+}

@@ -1,0 +1,152 @@
+package org.tapline.rpcap;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * rpcapd: passive listeners (one per bound address), active-mode dialers, and the sessions
+ * they start, each on a virtual thread so that one client's trouble touches no other. The
+ * configuration can be swapped while running ({@link #reconfigure}, on SIGHUP): sessions that
+ * exist keep theirs, new ones get the new one.
+ */
+public final class RpcapServer implements AutoCloseable {
+    /** RPCAP_ACTIVE_WAIT: how long an active-mode dialer waits after a failed connect. */
+    private static final long ACTIVE_RETRY_MILLIS = 30_000;
+
+    private final AtomicReference<ConnectionHandler> handler = new AtomicReference<>();
+    private final AtomicReference<DaemonConfig> config = new AtomicReference<>();
+    private final List<ServerSocket> listeners = new ArrayList<>();
+    private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean closed;
+
+    public RpcapServer(DaemonConfig config) {
+        reconfigure(config);
+    }
+
+    public void reconfigure(DaemonConfig c) {
+        config.set(c);
+        handler.set(new ConnectionHandler(c, new HostAllowList(c.settings().passiveClients())));
+    }
+
+    public DaemonConfig config() {
+        return config.get();
+    }
+
+    /** Binds the passive listeners; fails when none could be bound. */
+    public List<InetSocketAddress> listen() throws IOException {
+        DaemonConfig c = config.get();
+        List<InetAddress> addrs = new ArrayList<>();
+        if (c.bindAddress() != null) {
+            for (InetAddress a : InetAddress.getAllByName(c.bindAddress())) {
+                if (!c.ipv4Only() || a instanceof Inet4Address) {
+                    addrs.add(a);
+                }
+            }
+        } else {
+            addrs.add(InetAddress.getByName("0.0.0.0"));
+            if (!c.ipv4Only()) {
+                addrs.add(InetAddress.getByName("::"));
+            }
+        }
+        List<InetSocketAddress> bound = new ArrayList<>();
+        IOException last = null;
+        for (InetAddress a : addrs) {
+            ServerSocket s = new ServerSocket();
+            try {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(a, c.port()), 10);
+                listeners.add(s);
+                bound.add((InetSocketAddress) s.getLocalSocketAddress());
+            } catch (IOException | UnsupportedOperationException e) {
+                s.close();
+                // 0.0.0.0 and :: on one port collide where IPv6 sockets are dual-stack: one is enough.
+                last = e instanceof IOException io ? io : new IOException(e.getMessage());
+                c.log().debug("cannot listen on " + a.getHostAddress() + ":" + c.port() + ": " + e.getMessage());
+            }
+        }
+        if (listeners.isEmpty()) {
+            throw new IOException("Can't listen on any address (port " + c.port() + "): " + (last == null ? "" : last.getMessage()));
+        }
+        for (ServerSocket s : listeners) {
+            Thread.ofVirtual().name("rpcapd-accept-" + s.getLocalSocketAddress()).start(() -> accept(s));
+        }
+        return bound;
+    }
+
+    private void accept(ServerSocket s) {
+        while (!closed) {
+            try {
+                Socket c = s.accept();
+                ConnectionHandler h = handler.get();
+                sessions.submit(() -> h.handle(c, false));
+            } catch (IOException e) {
+                if (!closed) {
+                    config.get().log().warn("accept on " + s.getLocalSocketAddress() + " failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Starts one dialer per active-mode target (-a, ActiveClient). */
+    public void startActive() {
+        for (DaemonSettings.ActiveClient a : config.get().settings().activeClients()) {
+            Thread.ofVirtual().name("rpcapd-active-" + a.host()).start(() -> dial(a));
+        }
+    }
+
+    /** Connects to the client, serves the session, and reconnects (at once after a session, 30 s after a failure). */
+    private void dial(DaemonSettings.ActiveClient target) {
+        while (!closed) {
+            try (Socket s = new Socket()) {
+                InetAddress addr = resolve(target.host());
+                s.connect(new InetSocketAddress(addr, target.port()), 10_000);
+                config.get().log().debug("connected to active client " + target.host() + ":" + target.port());
+                handler.get().handle(s, true);
+                continue;
+            } catch (IOException e) {
+                config.get().log().debug("cannot connect to active client " + target.host() + ":" + target.port() + ": " + e.getMessage());
+            }
+            try {
+                Thread.sleep(ACTIVE_RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private InetAddress resolve(String host) throws IOException {
+        for (InetAddress a : InetAddress.getAllByName(host)) {
+            if (!config.get().ipv4Only() || a instanceof Inet4Address) {
+                return a;
+            }
+        }
+        throw new IOException(host + " has no IPv4 address");
+    }
+
+    /** Serves one already connected control socket (inetd mode) on the calling thread. */
+    public void serveOne(Socket s) {
+        handler.get().handle(s, false);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ServerSocket s : listeners) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        sessions.shutdownNow();
+    }
+}
