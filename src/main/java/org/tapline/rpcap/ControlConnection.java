@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,6 +31,7 @@ final class ControlConnection {
     static final long MAX_PLEN = 16L << 20;
 
     private final DataInputStream in;
+    private final PushbackInputStream pushback;
     private final OutputStream out;
     private final Timeouts timeouts;
     private final Duration authDeadline;
@@ -38,7 +40,8 @@ final class ControlConnection {
     private ServerSession session;
 
     ControlConnection(InputStream in, OutputStream out, Timeouts timeouts, Duration authDeadline, Duration idleLimit) {
-        this.in = new DataInputStream(in);
+        this.pushback = new PushbackInputStream(in, Rpcap.HEADER);
+        this.in = new DataInputStream(pushback);
         this.out = out;
         this.timeouts = timeouts;
         this.authDeadline = authDeadline;
@@ -80,6 +83,14 @@ final class ControlConnection {
                 if (h == null) {
                     return;
                 }
+                if (h.version() != Rpcap.VERSION) {
+                    // A version error ends the session; its payload is not worth reading.
+                    ServerSession.Reply r = s.handle(h, new byte[0]);
+                    for (byte[] m : r.messages()) {
+                        send(m);
+                    }
+                    return;
+                }
                 if (h.plen() > MAX_PLEN) {
                     // Not worth reading through: the peer is not a well-behaved RPCAP client.
                     send(Replies.error(Rpcap.VERSION, Rpcap.ERR_WRONGMSG, "Message payload of " + h.plen()
@@ -90,6 +101,9 @@ final class ControlConnection {
                 byte[] payload = new byte[(int) want];
                 in.readFully(payload);
                 discard(h.plen() - want);
+                if (h.type() == Rpcap.MSG_STARTCAP_REQ) {
+                    payload = withStrayInstruction(payload);
+                }
                 ServerSession.Reply r = s.handle(h, payload);
                 for (byte[] m : r.messages()) {
                     send(m);
@@ -117,6 +131,33 @@ final class ControlConnection {
             s.end();
         }
     }
+
+    /**
+     * libpcap clients whose application set no filter send STARTCAP with {@code plen} counted
+     * for zero instructions but one RET instruction after it (PR libpcap#1577, fact sheet Q14).
+     * The reference then reads that instruction as a CLOSE header and drops the client; here the
+     * 8 bytes are taken back into the request when they are exactly such a RET, so the capture
+     * starts as the user wanted. Anything else is pushed back untouched.
+     */
+    private byte[] withStrayInstruction(byte[] payload) throws IOException {
+        int filterAt = 12;
+        if (payload.length != filterAt + 8 || java.nio.ByteBuffer.wrap(payload).getInt(filterAt + 4) != 1) {
+            return payload;
+        }
+        byte[] next = new byte[8];
+        int n = in.readNBytes(next, 0, 8);
+        boolean ret = n == 8 && next[0] == 0 && next[1] == RET_K && next[2] == 0 && next[3] == 0;
+        if (!ret) {
+            pushback.unread(next, 0, n);
+            return payload;
+        }
+        byte[] whole = java.util.Arrays.copyOf(payload, payload.length + 8);
+        System.arraycopy(next, 0, whole, payload.length, 8);
+        return whole;
+    }
+
+    /** BPF_RET|BPF_K, the one instruction of the empty expression's program. */
+    private static final byte RET_K = 0x06;
 
     private RpcapHeader readHeader(ServerSession s, long authEnd) throws IOException {
         int timeout;

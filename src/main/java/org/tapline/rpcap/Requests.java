@@ -106,7 +106,8 @@ public final class Requests {
         BpfProgram p = new BpfProgram(in);
         String problem = BpfCheck.problem(p);
         if (problem != null) {
-            throw new RpcapProtocolException(code, "The filter contains invalid instructions (" + problem + ")");
+            // The reference's exact text: clients show it as is.
+            throw new RpcapProtocolException(code, "The filter contains invalid instructions");
         }
         return p;
     }

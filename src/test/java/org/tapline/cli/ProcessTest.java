@@ -32,7 +32,7 @@ class ProcessTest {
         dir = Files.createTempDirectory("tl-cp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         List<String> entries = new ArrayList<>();
         int i = 0;
-        for (String e : resolvedClassPath()) {
+        for (String e : org.tapline.lab.TestJvm.classPath()) {
             Path src = Path.of(e);
             if (!Files.exists(src)) {
                 continue;
@@ -55,25 +55,6 @@ class ProcessTest {
         classPath = String.join(File.pathSeparator, entries);
     }
 
-    /** The test class path, with surefire's manifest-only jar expanded. */
-    private static List<String> resolvedClassPath() throws Exception {
-        List<String> out = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (e.endsWith(".jar") && e.contains("surefirebooter")) {
-                try (java.util.jar.JarFile j = new java.util.jar.JarFile(e)) {
-                    for (String u : j.getManifest().getMainAttributes().getValue("Class-Path").split(" ")) {
-                        if (!u.isBlank()) {
-                            out.add(Path.of(new java.net.URI(u)).toString());
-                        }
-                    }
-                }
-            } else {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
     @AfterEach
     void removeCopy() throws Exception {
         try (Stream<Path> s = Files.walk(dir)) {
@@ -82,13 +63,7 @@ class ProcessTest {
     }
 
     private List<String> javaCommand(List<String> jvmArgs, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", classPath, "org.tapline.cli.Main"));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return org.tapline.lab.TestJvm.command(List.of(classPath.split(File.pathSeparator)), jvmArgs, args);
     }
 
     private Cli java(List<String> prefix, List<String> jvmArgs, String... args) throws Exception {
