@@ -40,7 +40,14 @@ final class ConnectionHandler {
             socket.setSoTimeout((int) config.authDeadline().toMillis());
             socket.setTcpNoDelay(true);
             PushbackInputStream in = new PushbackInputStream(socket.getInputStream(), 1);
-            int first = in.read();
+            int first;
+            try {
+                first = in.read();
+            } catch (java.net.SocketTimeoutException e) {
+                // Not one byte within the deadline (the reference waits forever, Q6).
+                socket.getOutputStream().write(Replies.error(Rpcap.VERSION, Rpcap.ERR_INITTIMEOUT, "The RPCAP initial timeout has expired"));
+                return;
+            }
             if (first < 0) {
                 return;
             }
