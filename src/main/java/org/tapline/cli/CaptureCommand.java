@@ -166,7 +166,7 @@ final class CaptureCommand implements Callable<Integer> {
         if (writeFile == null) {
             return Output.printer(spec.commandLine().getOut());
         }
-        CaptureWriter.Format format = pcapng ? CaptureWriter.Format.PCAPNG
+        CaptureWriter.Format format = pcapng ? (nano ? CaptureWriter.Format.PCAPNG_NS : CaptureWriter.Format.PCAPNG)
                 : nano ? CaptureWriter.Format.PCAP_NS : CaptureWriter.Format.PCAP;
         if ("-".equals(writeFile)) {
             WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();

@@ -83,7 +83,6 @@ abstract sealed class Output implements AutoCloseable {
 
     private static final class Writer extends Output {
         private final CaptureWriter writer;
-        private final boolean flushEach;
         private final boolean stdout;
         private final Map<Integer, Integer> interfaceByLinkType = new HashMap<>();
         /** The interface of the previous packet: the per-packet path skips the map. */
@@ -91,9 +90,8 @@ abstract sealed class Output implements AutoCloseable {
         private int lastId;
 
         Writer(WritableByteChannel ch, CaptureWriter.Format format, boolean flushEach, String name) throws IOException {
-            this.writer = CaptureWriter.open(ch, format);
             this.stdout = name.equals("standard output");
-            this.flushEach = flushEach || stdout;
+            this.writer = CaptureWriter.open(ch, format, flushEach || stdout);
         }
 
         @Override
@@ -117,9 +115,6 @@ abstract sealed class Output implements AutoCloseable {
                 lastId = id;
             }
             writer.write(lastId, ts, len, data);
-            if (flushEach) {
-                writer.flush();
-            }
         }
 
         @Override

@@ -1,103 +1,113 @@
 package org.tapline.pcap;
 
+import static org.tapline.pcap.PcapFormat.*;
+
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * Reads the classic pcap format (draft-ietf-opsawg-pcap), either byte order, micro- or
- * nanosecond time stamps.
- * <pre>
- * File header (24 bytes):                 Record header (16 bytes):
- *  0 magic  a1b2c3d4 (us) / a1b23c4d (ns)   0 ts seconds
- *  4 major 2 | 6 minor 4                    4 ts microseconds or nanoseconds
- *  8 reserved (thiszone) | 12 reserved       8 captured length
- * 16 snaplen                               12 original length
- * 20 link type (low 16 bits) + FCS info    16 data, captured length bytes
- * </pre>
+ * Reads classic pcap files (draft-ietf-opsawg-pcap) in either byte order, with microsecond or
+ * nanosecond timestamps. Open it through {@link CaptureReader#open}.
  */
-final class PcapReader implements CaptureReader {
-    static final int MAGIC_MICRO = 0xa1b2c3d4;
-    static final int MAGIC_NANO = 0xa1b23c4d;
-    /** Alexey Kuznetzov's patched format: µs, and 8 more bytes per record (ifindex, protocol, type). */
-    static final int MAGIC_KUZNETZOV = 0xa1b2cd34;
-    private static final int KUZNETZOV_EXTRA = 8;
-    static final int FILE_HEADER = 24;
-    static final int RECORD_HEADER = 16;
-    private static final int OFF_MAGIC = 0;
-    private static final int OFF_MAJOR = 4;
-    private static final int OFF_SNAPLEN = 16;
-    private static final int OFF_LINKTYPE = 20;
-    private static final int REC_SEC = 0;
-    private static final int REC_FRAC = 4;
-    private static final int REC_CAPLEN = 8;
-    private static final int REC_ORIGLEN = 12;
-    private static final int LINKTYPE_MASK = 0xffff;
+public final class PcapReader implements CaptureReader {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final long NANOS_PER_MICRO = 1_000L;
 
-    private final ByteSource src;
-    private final boolean nano;
-    private final int recordHeader;
-    private final InterfaceDescription iface;
+    private final ChannelInput in;
+    private final List<InterfaceDescription> interfaces;
+    private final long nanosPerFractionUnit;
     private final Packet packet = new Packet();
 
-    static boolean isMagic(int m) {
-        return m == MAGIC_MICRO || m == MAGIC_NANO || m == MAGIC_KUZNETZOV;
+    PcapReader(ChannelInput in) throws IOException {
+        this.in = in;
+        int present = in.require(HEADER_LENGTH);
+        if (present < HEADER_LENGTH) {
+            throw error("truncated pcap file header", 0,
+                    "24 bytes needed, " + present + " present");
+        }
+        in.order(ByteOrder.LITTLE_ENDIAN);
+        int magic = in.int32(HEADER_MAGIC);
+        if (magic == MAGIC_MICROS_SWAPPED || magic == MAGIC_NANOS_SWAPPED) {
+            in.order(ByteOrder.BIG_ENDIAN);
+            magic = Integer.reverseBytes(magic);
+        }
+        if (magic == MAGIC_MICROS) {
+            nanosPerFractionUnit = NANOS_PER_MICRO;
+        } else if (magic == MAGIC_NANOS) {
+            nanosPerFractionUnit = 1;
+        } else {
+            throw error("not a pcap file", 0, String.format("magic 0x%08x", magic));
+        }
+        int major = in.uint16(HEADER_VERSION_MAJOR);
+        int minor = in.uint16(HEADER_VERSION_MINOR);
+        if (major != VERSION_MAJOR) {
+            throw error("unsupported pcap version", HEADER_VERSION_MAJOR, major + "." + minor + ", expected 2.x");
+        }
+        long snaplen = in.uint32(HEADER_SNAPLEN);
+        int linkType = in.int32(HEADER_LINKTYPE) & LINKTYPE_MASK;
+        interfaces = List.of(InterfaceDescription.of(linkType, (int) Math.min(snaplen, Integer.MAX_VALUE)));
+        in.advance(HEADER_LENGTH);
     }
 
-    PcapReader(ByteSource src) throws IOException {
-        this.src = src;
-        src.require(FILE_HEADER, "pcap file header");
-        int magic = src.i32(OFF_MAGIC);
-        if (!isMagic(magic)) {
-            src.order(ByteOrder.BIG_ENDIAN);
-            magic = src.i32(OFF_MAGIC);
-        }
-        nano = magic == MAGIC_NANO;
-        recordHeader = RECORD_HEADER + (magic == MAGIC_KUZNETZOV ? KUZNETZOV_EXTRA : 0);
-        int major = src.u16(OFF_MAJOR);
-        if (major != 2) {
-            throw new CaptureFileException(src.name(), OFF_MAJOR, "unsupported pcap version " + major + " (only 2.x exists)");
-        }
-        int snaplen = src.i32(OFF_SNAPLEN);
-        iface = new InterfaceDescription(src.i32(OFF_LINKTYPE) & LINKTYPE_MASK, snaplen, null, null);
-        src.skip(FILE_HEADER);
-    }
-
+    /**
+     * Returns the next packet, or null at the end of the file. The returned holder and its data
+     * are valid until the next call (like {@code pcap_next_ex}).
+     *
+     * @throws CaptureFileException on a truncated or malformed record
+     */
     @Override
     public Packet next() throws IOException {
-        if (src.atEnd()) {
+        long offset = in.offset();
+        int present = in.require(RECORD_HEADER_LENGTH);
+        if (present == 0) {
             return null;
         }
-        long at = src.offset();
-        src.require(recordHeader, "packet record header");
-        long sec = src.i32(REC_SEC) & 0xffffffffL;
-        long frac = src.i32(REC_FRAC) & 0xffffffffL;
-        int caplen = src.i32(REC_CAPLEN);
-        int origlen = src.i32(REC_ORIGLEN);
-        if (caplen < 0 || caplen > Limits.MAX_PACKET) {
-            throw new CaptureFileException(src.name(), at, "packet record captured length " + Integer.toUnsignedString(caplen)
-                    + " exceeds the limit of " + Limits.MAX_PACKET);
+        if (present < RECORD_HEADER_LENGTH) {
+            throw error("truncated dump file: partial packet record header", offset,
+                    "16 bytes needed, " + present + " present");
         }
-        src.skip(recordHeader);
-        if (!src.need(caplen)) {
-            throw new CaptureFileException(src.name(), at, "truncated packet record (header says " + caplen + " bytes, "
-                    + src.buffer().remaining() + " present)");
+        long capturedLength = in.uint32(RECORD_CAPTURED_LENGTH);
+        long originalLength = in.uint32(RECORD_ORIGINAL_LENGTH);
+        if (capturedLength > MAX_PACKET) {
+            throw error("packet record captured length too large", offset,
+                    capturedLength + " bytes, limit " + MAX_PACKET);
         }
-        long ns = sec * 1_000_000_000L + (nano ? frac : frac * 1_000L);
-        MemorySegment data = MemorySegment.ofBuffer(src.buffer()).asSlice(0, caplen);
-        packet.set(ns, origlen, 0, iface.linkType(), data);
-        src.skip(caplen);
+        if (originalLength > Integer.MAX_VALUE) {
+            throw error("packet record original length too large", offset, originalLength + " bytes");
+        }
+        int recordLength = RECORD_HEADER_LENGTH + (int) capturedLength;
+        present = in.require(recordLength);
+        if (present < recordLength) {
+            throw error("truncated dump file: partial packet data", offset,
+                    "header says " + capturedLength + " bytes, " + (present - RECORD_HEADER_LENGTH) + " present");
+        }
+        long seconds = in.uint32(RECORD_TS_SECONDS);
+        long fraction = in.uint32(RECORD_TS_FRACTION);
+        long nanos = seconds * NANOS_PER_SECOND + fraction * nanosPerFractionUnit;
+        packet.set(nanos, (int) capturedLength, (int) originalLength, 0, interfaces.getFirst().linkType(),
+                in.segment(), in.position() + RECORD_HEADER_LENGTH);
+        in.advance(recordLength);
         return packet;
     }
 
+    /** The single interface described by the file header. */
     @Override
     public List<InterfaceDescription> interfaces() {
-        return List.of(iface);
+        return interfaces;
+    }
+
+    /** True if the file stores nanosecond timestamps (magic {@code A1B23C4D}). */
+    public boolean nanosecondTimestamps() {
+        return nanosPerFractionUnit == 1;
+    }
+
+    private CaptureFileException error(String problem, long offset, String detail) {
+        return new CaptureFileException(in.name(), offset, problem, detail);
     }
 
     @Override
     public void close() throws IOException {
-        src.close();
+        in.close();
     }
 }

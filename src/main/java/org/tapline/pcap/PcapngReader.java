@@ -1,235 +1,279 @@
 package org.tapline.pcap;
 
+import static org.tapline.pcap.PcapngFormat.*;
+
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Reads pcapng (draft-ietf-opsawg-pcapng): several sections, each in its own byte order,
- * several interfaces with their own link type, snaplen and time stamp resolution; Enhanced,
- * Simple and (obsolete) Packet Blocks. Other blocks are skipped by their length.
- * <pre>
- * Every block:  0 type | 4 total length | 8 body ... | total-4 total length (again)
- * SHB body:     8 byte-order magic 1a2b3c4d | 12 major | 14 minor | 16 section length (8) | options
- * IDB body:     8 link type (2) | 10 reserved | 12 snaplen | 16 options (if_name 2, if_description 3,
- *               if_tsresol 9, if_tsoffset 14)
- * EPB body:     8 interface id | 12 ts high | 16 ts low | 20 captured len | 24 original len | 28 data
- * SPB body:     8 original len | 12 data (captured = min(original, snaplen of interface 0))
- * PB body:      8 interface id (2) | 10 drops (2) | 12 ts high | 16 ts low | 20 captured | 24 original | 28 data
- * </pre>
+ * Reads pcapng files (draft-ietf-opsawg-pcapng): any number of sections, each in its own
+ * byte order; any number of interfaces with their own link type, snaplen, if_tsresol and
+ * if_tsoffset; Enhanced, Simple and obsolete Packet Blocks. Other blocks (Name Resolution,
+ * Interface Statistics, Decryption Secrets, custom, unknown) are skipped by their length.
+ *
+ * <p>Interface ids are numbered across sections: a packet's {@link Packet#interfaceId()} is
+ * its index in {@link #interfaces()}, which grows as IDBs are read. Opening the reader reads
+ * every block before the first packet, so {@code interfaces()} is complete for files whose
+ * IDBs all come first, which is what writers do.
  */
-final class PcapngReader implements CaptureReader {
-    static final int SHB_TYPE = 0x0a0d0d0a;
-    static final int IDB_TYPE = 1;
-    static final int PB_TYPE = 2;
-    static final int SPB_TYPE = 3;
-    static final int EPB_TYPE = 6;
-    static final int BYTE_ORDER_MAGIC = 0x1a2b3c4d;
-    private static final int BLOCK_MIN = 12;
-    private static final int OFF_LENGTH = 4;
-    private static final int OFF_BODY = 8;
-    private static final int SHB_MIN = 28;
-    private static final int IDB_MIN = 20;
-    private static final int EPB_MIN = 32;
-    private static final int SPB_MIN = 16;
-    private static final int OPT_IF_NAME = 2;
-    private static final int OPT_IF_DESCRIPTION = 3;
-    private static final int OPT_IF_TSRESOL = 9;
-    private static final int OPT_IF_TSOFFSET = 14;
+public final class PcapngReader implements CaptureReader {
+    private static final String MIB = " MiB";
 
-    /** An interface of the current section with how to turn its time stamp units into ns. */
-    private record Iface(InterfaceDescription description, int tsresol, long offsetSeconds) {}
-
-    private final ByteSource src;
-    private final List<Iface> ifaces = new ArrayList<>();
-    private final List<InterfaceDescription> seen = new ArrayList<>();
+    private final ChannelInput in;
+    private final List<InterfaceDescription> interfaces = new ArrayList<>();
+    private final List<InterfaceDescription> interfacesView = Collections.unmodifiableList(interfaces);
+    private final List<TimestampScale> scales = new ArrayList<>();
     private final Packet packet = new Packet();
+    private int sectionFirstInterface;
+    private boolean inSection;
 
-    PcapngReader(ByteSource src) throws IOException {
-        this.src = src;
+    PcapngReader(ChannelInput in) throws IOException {
+        this.in = in;
+        readBlocks(true);
     }
 
+    /**
+     * Returns the next packet, or null at the end of the file. The returned holder and its data
+     * are valid until the next call (like {@code pcap_next_ex}).
+     *
+     * @throws CaptureFileException on a truncated or malformed block
+     */
     @Override
     public Packet next() throws IOException {
-        while (!src.atEnd()) {
-            long at = src.offset();
-            src.require(BLOCK_MIN, "block header");
-            int type = src.i32(0);
-            if (type == SHB_TYPE) {
-                src.require(SHB_MIN, "section header block");
-                int bom = src.i32(OFF_BODY);
-                if (bom != BYTE_ORDER_MAGIC) {
-                    src.order(src.order() == ByteOrder.LITTLE_ENDIAN ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-                    if (src.i32(OFF_BODY) != BYTE_ORDER_MAGIC) {
-                        throw new CaptureFileException(src.name(), at + OFF_BODY, String.format("bad byte-order magic 0x%08x", bom));
-                    }
-                }
-                ifaces.clear();
+        return readBlocks(false);
+    }
+
+    /** Interfaces of all sections read so far; index = {@link Packet#interfaceId()}. */
+    @Override
+    public List<InterfaceDescription> interfaces() {
+        return interfacesView;
+    }
+
+    /**
+     * Processes blocks until a packet block has filled {@link #packet} (returned), the end of
+     * input (null) or, if {@code stopBeforePacket}, until the next block is a packet block.
+     */
+    private Packet readBlocks(boolean stopBeforePacket) throws IOException {
+        while (true) {
+            long offset = in.offset();
+            int present = in.require(BLOCK_BODY);
+            if (present == 0) {
+                return null;
             }
-            int length = blockLength(at);
-            src.require(length, "block of type " + Integer.toUnsignedString(type));
-            if (src.i32(length - 4) != length) {
-                throw new CaptureFileException(src.name(), at, "block trailing length " + Integer.toUnsignedString(src.i32(length - 4))
-                        + " differs from leading length " + length);
+            if (present < BLOCK_BODY) {
+                throw error("truncated dump file: partial block header", offset,
+                        BLOCK_BODY + " bytes needed, " + present + " present");
             }
-            boolean isPacket = switch (type) {
-                case IDB_TYPE -> { interfaceBlock(at, length); yield false; }
-                case EPB_TYPE -> enhanced(at, length);
-                case SPB_TYPE -> simple(at, length);
-                case PB_TYPE -> obsolete(at, length);
-                default -> false;
+            int type = in.int32(BLOCK_TYPE);
+            if (type == TYPE_SECTION_HEADER) {
+                readByteOrder(offset);
+            } else if (!inSection) {
+                throw error("block before the first section header block", offset,
+                        String.format("type 0x%08x", type));
+            }
+            int length = checkedLength(offset);
+            if (stopBeforePacket && isPacketBlock(type)) {
+                return null;
+            }
+            present = in.require(length);
+            if (present < length) {
+                throw error("truncated dump file: partial block", offset,
+                        "header says " + length + " bytes, " + present + " present");
+            }
+            long trailing = in.uint32(length - Integer.BYTES);
+            if (trailing != length) {
+                throw error("block total length mismatch", offset,
+                        "leading " + length + ", trailing " + trailing);
+            }
+            Packet result = switch (type) {
+                case TYPE_SECTION_HEADER -> readSectionHeader(offset, length);
+                case TYPE_INTERFACE_DESCRIPTION -> readInterface(offset, length);
+                case TYPE_ENHANCED_PACKET -> readEnhancedPacket(offset, length, false);
+                case TYPE_PACKET_OBSOLETE -> readEnhancedPacket(offset, length, true);
+                case TYPE_SIMPLE_PACKET -> readSimplePacket(offset, length);
+                default -> null;
             };
-            if (isPacket) {
-                return packet;
+            in.advance(length);
+            if (result != null) {
+                return result;
             }
-            src.skip(length);
         }
+    }
+
+    private static boolean isPacketBlock(int type) {
+        return type == TYPE_ENHANCED_PACKET || type == TYPE_SIMPLE_PACKET || type == TYPE_PACKET_OBSOLETE;
+    }
+
+    /** §4.1: the byte-order magic tells the byte order of this section's blocks. */
+    private void readByteOrder(long offset) throws IOException {
+        int needed = SHB_BYTE_ORDER_MAGIC + Integer.BYTES;
+        int present = in.require(needed);
+        if (present < needed) {
+            throw error("truncated dump file: partial section header block", offset,
+                    needed + " bytes needed, " + present + " present");
+        }
+        in.order(ByteOrder.LITTLE_ENDIAN);
+        int magic = in.int32(SHB_BYTE_ORDER_MAGIC);
+        if (magic == Integer.reverseBytes(BYTE_ORDER_MAGIC)) {
+            in.order(ByteOrder.BIG_ENDIAN);
+        } else if (magic != BYTE_ORDER_MAGIC) {
+            throw error("bad byte-order magic in section header block", offset,
+                    String.format("0x%08x, expected 0x%08x", magic, BYTE_ORDER_MAGIC));
+        }
+    }
+
+    /** §3.1: the total length covers the whole block, is a multiple of 4 and at least 12. */
+    private int checkedLength(long offset) throws CaptureFileException {
+        long length = in.uint32(BLOCK_TOTAL_LENGTH);
+        if (length > MAX_BLOCK) {
+            throw error("block length exceeds limit", offset,
+                    String.format("0x%x bytes, limit %d%s", length, MAX_BLOCK >> 20, MIB));
+        }
+        if (length < BLOCK_OVERHEAD) {
+            throw error("block length too small", offset, length + " bytes, minimum " + BLOCK_OVERHEAD);
+        }
+        if (length % BLOCK_ALIGNMENT != 0) {
+            throw error("block length not a multiple of 4", offset, length + " bytes");
+        }
+        return (int) length;
+    }
+
+    private Packet readSectionHeader(long offset, int length) throws CaptureFileException {
+        requireMinimum("section header block", offset, length, SHB_MIN_LENGTH);
+        int major = in.uint16(SHB_VERSION_MAJOR);
+        if (major != VERSION_MAJOR) {
+            throw error("unsupported pcapng version", offset, major + "." + in.uint16(SHB_VERSION_MINOR)
+                    + ", expected 1.x");
+        }
+        inSection = true;
+        sectionFirstInterface = interfaces.size();
         return null;
     }
 
-    private int blockLength(long at) throws IOException {
-        int length = src.i32(OFF_LENGTH);
-        if (length < BLOCK_MIN || length > Limits.MAX_BLOCK || length % 4 != 0) {
-            throw new CaptureFileException(src.name(), at, "block length " + Integer.toUnsignedString(length)
-                    + " is invalid (must be a multiple of 4 from " + BLOCK_MIN + " to " + Limits.MAX_BLOCK + ")");
+    private Packet readInterface(long offset, int length) throws CaptureFileException {
+        requireMinimum("interface description block", offset, length, IDB_MIN_LENGTH);
+        if (interfaces.size() >= MAX_INTERFACES) {
+            throw error("too many interfaces", offset, "limit " + MAX_INTERFACES);
         }
-        return length;
-    }
-
-    private void interfaceBlock(long at, int length) throws IOException {
-        if (length < IDB_MIN) {
-            throw new CaptureFileException(src.name(), at, "interface description block of " + length + " bytes is too short");
-        }
-        int linkType = src.u16(OFF_BODY);
-        int snaplen = src.i32(OFF_BODY + 4);
+        int linkType = in.uint16(IDB_LINKTYPE);
+        int snaplen = (int) Math.min(in.uint32(IDB_SNAPLEN), Integer.MAX_VALUE);
         String name = null;
         String description = null;
-        int tsresol = 6;
-        long offset = 0;
-        int p = 16;
-        int end = length - 4;
-        while (p + 4 <= end) {
-            int code = src.u16(p);
-            int len = src.u16(p + 2);
-            if (code == 0) {
+        int tsresol = TSRESOL_MICROS;
+        long tsoffset = 0;
+        int end = length - Integer.BYTES;
+        for (int pos = IDB_OPTIONS; pos + OPTION_VALUE <= end; ) {
+            int code = in.uint16(pos + OPTION_CODE);
+            int optionLength = in.uint16(pos + OPTION_LENGTH);
+            int value = pos + OPTION_VALUE;
+            if (code == OPT_ENDOFOPT) {
                 break;
             }
-            if (p + 4 + len > end) {
-                throw new CaptureFileException(src.name(), at + p, "option " + code + " of length " + len + " overruns its block");
+            if (optionLength > end - value) {
+                throw error("interface option overruns its block", offset + pos,
+                        "option " + code + " length " + optionLength + ", " + (end - value) + " bytes left");
             }
             switch (code) {
-                case OPT_IF_NAME -> name = string(p + 4, len);
-                case OPT_IF_DESCRIPTION -> description = string(p + 4, len);
-                case OPT_IF_TSRESOL -> tsresol = len >= 1 ? Byte.toUnsignedInt(src.buffer().get(src.position() + p + 4)) : 6;
-                case OPT_IF_TSOFFSET -> offset = len >= 8 ? ((long) src.i32(p + 4) << 32 | (src.i32(p + 8) & 0xffffffffL)) : 0;
+                case IF_NAME -> name = string(value, optionLength);
+                case IF_DESCRIPTION -> description = string(value, optionLength);
+                case IF_TSRESOL -> tsresol = optionLength >= 1 ? Byte.toUnsignedInt(in.int8(value)) : tsresol;
+                case IF_TSOFFSET -> tsoffset = optionLength >= Long.BYTES ? in.int64(value) : tsoffset;
                 default -> { }
             }
-            p += 4 + ((len + 3) & ~3);
+            pos = value + pad(optionLength);
         }
-        if ((tsresol & 0x80) == 0 ? tsresol > 18 : (tsresol & 0x7f) > 63) {
-            throw new CaptureFileException(src.name(), at, "if_tsresol " + tsresol + " is out of range");
+        TimestampScale scale = TimestampScale.of(tsresol, tsoffset);
+        if (scale == null) {
+            throw error("unsupported if_tsresol", offset, String.format("0x%02x", tsresol));
         }
-        InterfaceDescription d = new InterfaceDescription(linkType, snaplen, name, description);
-        ifaces.add(new Iface(d, tsresol, offset));
-        seen.add(d);
+        interfaces.add(new InterfaceDescription(linkType, snaplen, name, description));
+        scales.add(scale);
+        return null;
     }
 
-    private String string(int at, int len) {
-        byte[] b = new byte[len];
-        src.buffer().get(src.position() + at, b);
-        int n = 0;
-        while (n < len && b[n] != 0) {
-            n++;
+    /** Enhanced Packet Block (§4.3), or the obsolete Packet Block (Appendix A) with a 16-bit id. */
+    private Packet readEnhancedPacket(long offset, int length, boolean obsolete) throws CaptureFileException {
+        requireMinimum(obsolete ? "packet block" : "enhanced packet block", offset, length, EPB_MIN_LENGTH);
+        long localId = obsolete ? in.uint16(PB_INTERFACE_ID) : in.uint32(EPB_INTERFACE_ID);
+        int id = globalInterface(offset, localId);
+        long capturedLength = in.uint32(EPB_CAPTURED_LENGTH);
+        long originalLength = in.uint32(EPB_ORIGINAL_LENGTH);
+        int room = length - EPB_MIN_LENGTH;
+        if (capturedLength > MAX_PACKET) {
+            throw error("captured length exceeds limit", offset, capturedLength + " bytes, limit " + MAX_PACKET);
         }
-        return new String(b, 0, n, StandardCharsets.UTF_8);
-    }
-
-    private boolean enhanced(long at, int length) throws IOException {
-        if (length < EPB_MIN) {
-            throw new CaptureFileException(src.name(), at, "enhanced packet block of " + length + " bytes is too short");
+        if (capturedLength > room) {
+            throw error("captured length exceeds its block", offset,
+                    "header says " + capturedLength + " bytes, block holds " + room);
         }
-        return packetBody(at, length, src.i32(OFF_BODY), 12, 20, 24, 28);
+        checkOriginalLength(offset, originalLength);
+        long ticks = in.uint32(EPB_TS_HIGH) << Integer.SIZE | in.uint32(EPB_TS_LOW);
+        packet.set(scales.get(id).toNanos(ticks), (int) capturedLength, (int) originalLength, id,
+                interfaces.get(id).linkType(), in.segment(), in.position() + EPB_DATA);
+        return packet;
     }
 
-    private boolean obsolete(long at, int length) throws IOException {
-        if (length < EPB_MIN) {
-            throw new CaptureFileException(src.name(), at, "packet block of " + length + " bytes is too short");
+    /** §4.4: no timestamp; interface 0; captured length = min(original, snaplen, block room). */
+    private Packet readSimplePacket(long offset, int length) throws CaptureFileException {
+        requireMinimum("simple packet block", offset, length, SPB_MIN_LENGTH);
+        int id = globalInterface(offset, 0);
+        long originalLength = in.uint32(SPB_ORIGINAL_LENGTH);
+        checkOriginalLength(offset, originalLength);
+        int snaplen = interfaces.get(id).snaplen();
+        long capturedLength = Math.min(originalLength, length - SPB_MIN_LENGTH);
+        if (snaplen != 0) {
+            capturedLength = Math.min(capturedLength, snaplen);
         }
-        return packetBody(at, length, src.u16(OFF_BODY), 12, 20, 24, 28);
-    }
-
-    private boolean packetBody(long at, int length, int id, int tsAt, int capAt, int origAt, int dataAt) throws IOException {
-        Iface iface = iface(at, id);
-        int caplen = src.i32(capAt);
-        if (caplen < 0 || caplen > length - dataAt - 4) {
-            throw new CaptureFileException(src.name(), at, "captured length " + Integer.toUnsignedString(caplen)
-                    + " overruns its " + length + "-byte block");
+        if (capturedLength > MAX_PACKET) {
+            throw error("captured length exceeds limit", offset, capturedLength + " bytes, limit " + MAX_PACKET);
         }
-        long units = (long) src.i32(tsAt) << 32 | (src.i32(tsAt + 4) & 0xffffffffL);
-        deliver(iface, id, nanos(iface, units), src.i32(origAt), dataAt, caplen);
-        return true;
+        packet.set(0, (int) capturedLength, (int) originalLength, id, interfaces.get(id).linkType(),
+                in.segment(), in.position() + SPB_DATA);
+        return packet;
     }
 
-    private boolean simple(long at, int length) throws IOException {
-        if (length < SPB_MIN) {
-            throw new CaptureFileException(src.name(), at, "simple packet block of " + length + " bytes is too short");
+    private int globalInterface(long offset, long localId) throws CaptureFileException {
+        int inSectionCount = interfaces.size() - sectionFirstInterface;
+        if (localId >= inSectionCount) {
+            throw error("packet refers to an undeclared interface", offset,
+                    "interface id " + localId + ", section declares " + inSectionCount);
         }
-        Iface iface = iface(at, 0);
-        int orig = src.i32(OFF_BODY);
-        int snap = iface.description().snaplen() <= 0 ? Integer.MAX_VALUE : iface.description().snaplen();
-        int caplen = (int) Math.min(Math.min(Integer.toUnsignedLong(orig), snap), length - 16);
-        deliver(iface, 0, 0, orig, 12, caplen);
-        return true;
+        return sectionFirstInterface + (int) localId;
     }
 
-    private void deliver(Iface iface, int id, long ns, int orig, int dataAt, int caplen) {
-        MemorySegment data = MemorySegment.ofBuffer(src.buffer()).asSlice(dataAt, caplen);
-        packet.set(ns, orig, id, iface.description().linkType(), data);
-        // The block is consumed now; its bytes stay in the buffer until the next call.
-        src.skip(src.i32(OFF_LENGTH));
-    }
-
-    private Iface iface(long at, int id) throws CaptureFileException {
-        if (id < 0 || id >= ifaces.size()) {
-            throw new CaptureFileException(src.name(), at, "packet refers to interface " + Integer.toUnsignedString(id)
-                    + " but the section describes " + ifaces.size());
+    private void checkOriginalLength(long offset, long originalLength) throws CaptureFileException {
+        if (originalLength > Integer.MAX_VALUE) {
+            throw error("original packet length too large", offset, originalLength + " bytes");
         }
-        return ifaces.get(id);
     }
 
-    /** Time stamp units to ns since the epoch: if_tsresol 10^-n or 2^-n, plus if_tsoffset seconds. */
-    static long nanos(int tsresol, long offsetSeconds, long units) {
-        long ns;
-        int p = tsresol & 0x7f;
-        if ((tsresol & 0x80) == 0) {
-            ns = p <= 9 ? units * POW10[9 - p] : Long.divideUnsigned(units, POW10[p - 9]);
-        } else {
-            long whole = units >>> p;
-            long frac = p == 0 ? 0 : units & ((1L << p) - 1);
-            ns = whole * 1_000_000_000L + Math.unsignedMultiplyHigh(frac << (64 - p), 1_000_000_000L);
+    private void requireMinimum(String what, long offset, int length, int minimum) throws CaptureFileException {
+        if (length < minimum) {
+            throw error(what + " too short", offset, length + " bytes, minimum " + minimum);
         }
-        return ns + offsetSeconds * 1_000_000_000L;
     }
 
-    private static long nanos(Iface i, long units) {
-        return nanos(i.tsresol(), i.offsetSeconds(), units);
+    /** A UTF-8 option string; some writers include a terminating NUL, which is dropped. */
+    private String string(int relative, int length) {
+        byte[] bytes = in.segment().asSlice(in.position() + relative, length).toArray(ValueLayout.JAVA_BYTE);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
-    private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
-        100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
-        100_000_000_000_000L, 1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L,
-        1_000_000_000_000_000_000L};
-
-    @Override
-    public List<InterfaceDescription> interfaces() {
-        return List.copyOf(seen);
+    private CaptureFileException error(String problem, long offset, String detail) {
+        return new CaptureFileException(in.name(), offset, problem, detail);
     }
 
     @Override
     public void close() throws IOException {
-        src.close();
+        in.close();
     }
 }

@@ -1,108 +1,187 @@
 package org.tapline.pcap;
 
+import static org.tapline.pcap.PcapngFormat.*;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes pcapng in little-endian order (layout in {@link PcapngReader}): a Section Header
- * Block naming tapline, one Interface Description Block per interface (with if_name,
- * if_description and, for nanosecond files, if_tsresol 9), and Enhanced Packet Blocks.
+ * Writes pcapng files (draft-ietf-opsawg-pcapng): one little-endian section whose Section
+ * Header Block names "tapline" in shb_userappl, one Interface Description Block per
+ * {@link #addInterface} (with if_name, if_description, and if_tsresol = 9 for nanosecond
+ * files), and an Enhanced Packet Block per packet. Not thread-safe.
  */
 public final class PcapngWriter implements CaptureWriter {
-    private static final int OPT_ENDOFOPT = 0;
-    private static final int OPT_SHB_USERAPPL = 4;
-    private static final int OPT_IF_NAME = 2;
-    private static final int OPT_IF_DESCRIPTION = 3;
-    private static final int OPT_IF_TSRESOL = 9;
-    private static final int EPB_FIXED = 32;
+    private static final byte[] USER_APPLICATION = "tapline".getBytes(StandardCharsets.UTF_8);
+    private static final int MICROS_TO_NANOS = 1_000;
+    private static final int TSRESOL_OPTION_LENGTH = 1;
 
-    private final WriteBuffer out;
-    private final boolean nano;
-    private int interfaces;
-    private boolean headerWritten;
+    private final ChannelOutput out;
+    private final boolean nanos;
+    private final boolean flushEachPacket;
+    private int interfaceCount;
 
-    public PcapngWriter(WritableByteChannel channel, boolean nanosecond) {
-        this.out = new WriteBuffer(channel);
-        this.nano = nanosecond;
+    /**
+     * Writes the Section Header Block into the buffer (it reaches the channel with the first
+     * flush).
+     *
+     * @param channel         destination, owned by the writer
+     * @param nanos           nanosecond timestamps (if_tsresol = 9) instead of microseconds
+     * @param flushEachPacket write each block through at once (tcpdump -U)
+     */
+    public PcapngWriter(WritableByteChannel channel, boolean nanos, boolean flushEachPacket) {
+        this.out = new ChannelOutput(channel, ByteOrder.LITTLE_ENDIAN);
+        this.nanos = nanos;
+        this.flushEachPacket = flushEachPacket;
+        writeSectionHeader();
     }
 
-    private void header() throws IOException {
-        if (headerWritten) {
-            return;
-        }
-        headerWritten = true;
-        byte[] app = "tapline".getBytes(StandardCharsets.UTF_8);
-        int len = 28 + option(app.length) + 4;
-        ByteBuffer b = out.reserve(len);
-        b.putInt(PcapngReader.SHB_TYPE).putInt(len).putInt(PcapngReader.BYTE_ORDER_MAGIC).putShort((short) 1).putShort((short) 0)
-                .putLong(-1L);
-        putOption(b, OPT_SHB_USERAPPL, app);
-        b.putShort((short) OPT_ENDOFOPT).putShort((short) 0).putInt(len);
+    private void writeSectionHeader() {
+        int length = SHB_OPTIONS + optionSize(USER_APPLICATION.length) + OPTION_VALUE + Integer.BYTES;
+        ByteBuffer b = out.reserveFresh(length);
+        int at = b.position();
+        b.putInt(at + BLOCK_TYPE, TYPE_SECTION_HEADER)
+                .putInt(at + BLOCK_TOTAL_LENGTH, length)
+                .putInt(at + SHB_BYTE_ORDER_MAGIC, BYTE_ORDER_MAGIC)
+                .putShort(at + SHB_VERSION_MAJOR, VERSION_MAJOR)
+                .putShort(at + SHB_VERSION_MINOR, VERSION_MINOR)
+                .putLong(at + SHB_SECTION_LENGTH, -1L) // §4.1: -1 = length not specified
+                .position(at + SHB_OPTIONS);
+        putOption(SHB_USERAPPL, USER_APPLICATION);
+        endBlock(length);
     }
 
+    /**
+     * Writes an Interface Description Block.
+     *
+     * @return the interface id for {@link #write}: 0, 1, 2, ... in order of addition
+     * @throws IllegalArgumentException if name or description exceed 65535 bytes of UTF-8
+     */
     @Override
-    public int addInterface(InterfaceDescription iface) throws IOException {
-        header();
-        byte[] name = iface.name() == null ? null : iface.name().getBytes(StandardCharsets.UTF_8);
-        byte[] desc = iface.description() == null ? null : iface.description().getBytes(StandardCharsets.UTF_8);
-        int len = 20 + (name == null ? 0 : option(name.length)) + (desc == null ? 0 : option(desc.length))
-                + (nano ? option(1) : 0) + 4;
-        ByteBuffer b = out.reserve(len);
-        b.putInt(PcapngReader.IDB_TYPE).putInt(len).putShort((short) iface.linkType()).putShort((short) 0)
-                .putInt(Math.max(iface.snaplen(), 0));
+    public int addInterface(InterfaceDescription description) throws IOException {
+        byte[] name = utf8("interface name", description.name());
+        byte[] text = utf8("interface description", description.description());
+        int length = IDB_OPTIONS + optionSize(name) + optionSize(text)
+                + (nanos ? optionSize(TSRESOL_OPTION_LENGTH) : 0) + OPTION_VALUE + Integer.BYTES;
+        ByteBuffer b = out.reserve(length);
+        int at = b.position();
+        b.putInt(at + BLOCK_TYPE, TYPE_INTERFACE_DESCRIPTION)
+                .putInt(at + BLOCK_TOTAL_LENGTH, length)
+                .putShort(at + IDB_LINKTYPE, (short) description.linkType())
+                .putShort(at + IDB_RESERVED, (short) 0)
+                .putInt(at + IDB_SNAPLEN, description.snaplen())
+                .position(at + IDB_OPTIONS);
         if (name != null) {
-            putOption(b, OPT_IF_NAME, name);
+            putOption(IF_NAME, name);
         }
-        if (desc != null) {
-            putOption(b, OPT_IF_DESCRIPTION, desc);
+        if (text != null) {
+            putOption(IF_DESCRIPTION, text);
         }
-        if (nano) {
-            putOption(b, OPT_IF_TSRESOL, new byte[] {9});
+        if (nanos) {
+            putOption(IF_TSRESOL, new byte[] {TSRESOL_NANOS});
         }
-        b.putShort((short) OPT_ENDOFOPT).putShort((short) 0).putInt(len);
-        return interfaces++;
-    }
-
-    private static int option(int valueLength) {
-        return 4 + ((valueLength + 3) & ~3);
-    }
-
-    private static void putOption(ByteBuffer b, int code, byte[] value) {
-        b.putShort((short) code).putShort((short) value.length).put(value);
-        for (int i = value.length; i % 4 != 0; i++) {
-            b.put((byte) 0);
+        endBlock(length);
+        if (flushEachPacket) {
+            out.drain();
         }
+        return interfaceCount++;
     }
 
     @Override
-    public void write(int interfaceId, long ts, int originalLength, MemorySegment data) throws IOException {
-        if (interfaceId < 0 || interfaceId >= interfaces) {
-            throw new IllegalArgumentException("interface " + interfaceId + " was not added");
+    public void write(int interfaceId, long timestampNanos, int originalLength, MemorySegment data)
+            throws IOException {
+        writePacket(interfaceId, timestampNanos, originalLength, data, null);
+    }
+
+    /**
+     * Writes a packet with an opt_comment (the comment's encoding allocates; plain
+     * {@link #write} does not).
+     *
+     * @throws IllegalArgumentException if the comment exceeds 65535 bytes of UTF-8
+     */
+    public void write(int interfaceId, long timestampNanos, int originalLength, MemorySegment data, String comment)
+            throws IOException {
+        writePacket(interfaceId, timestampNanos, originalLength, data, utf8("comment", comment));
+    }
+
+    private void writePacket(int interfaceId, long timestampNanos, int originalLength, MemorySegment data,
+                             byte[] comment) throws IOException {
+        if (interfaceId < 0 || interfaceId >= interfaceCount) {
+            throw new IllegalArgumentException("interface id " + interfaceId + " was not added ("
+                    + interfaceCount + " interfaces)");
         }
-        WriteBuffer.checkLength(data);
-        int caplen = (int) data.byteSize();
-        int padded = (caplen + 3) & ~3;
-        int len = EPB_FIXED + padded;
-        long units = nano ? ts : Math.floorDiv(ts, 1_000L);
-        ByteBuffer b = out.reserve(len);
-        b.putInt(PcapngReader.EPB_TYPE).putInt(len).putInt(interfaceId).putInt((int) (units >>> 32)).putInt((int) units)
-                .putInt(caplen).putInt(Math.max(originalLength, caplen));
-        out.putData(data);
-        out.pad(padded - caplen);
-        b.putInt(len);
+        int captured = PacketChecks.capturedLength(timestampNanos, originalLength, data);
+        long ticks = nanos ? timestampNanos : timestampNanos / MICROS_TO_NANOS;
+        int options = comment == null ? 0 : optionSize(comment) + OPTION_VALUE;
+        int length = EPB_MIN_LENGTH + pad(captured) + options;
+        ByteBuffer b = out.reserve(length);
+        int at = b.position();
+        b.putInt(at + BLOCK_TYPE, TYPE_ENHANCED_PACKET)
+                .putInt(at + BLOCK_TOTAL_LENGTH, length)
+                .putInt(at + EPB_INTERFACE_ID, interfaceId)
+                .putInt(at + EPB_TS_HIGH, (int) (ticks >>> Integer.SIZE))
+                .putInt(at + EPB_TS_LOW, (int) ticks)
+                .putInt(at + EPB_CAPTURED_LENGTH, captured)
+                .putInt(at + EPB_ORIGINAL_LENGTH, originalLength)
+                .position(at + EPB_DATA);
+        out.put(data);
+        out.zeros(pad(captured) - captured);
+        if (comment != null) {
+            putOption(OPT_COMMENT, comment);
+            putEndOfOptions();
+        }
+        b.putInt(length);
+        if (flushEachPacket) {
+            out.drain();
+        }
+    }
+
+    /** Writes opt_endofopt and the trailing Block Total Length. */
+    private void endBlock(int length) {
+        putEndOfOptions();
+        out.buffer().putInt(length);
+    }
+
+    private void putEndOfOptions() {
+        out.buffer().putShort((short) OPT_ENDOFOPT).putShort((short) 0);
+    }
+
+    private void putOption(int code, byte[] value) {
+        out.buffer().putShort((short) code).putShort((short) value.length).put(value);
+        out.zeros(pad(value.length) - value.length);
+    }
+
+    private static int optionSize(byte[] value) {
+        return value == null ? 0 : optionSize(value.length);
+    }
+
+    private static int optionSize(int valueLength) {
+        return OPTION_VALUE + pad(valueLength);
+    }
+
+    private static byte[] utf8(String what, String value) {
+        if (value == null) {
+            return null;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_OPTION_LENGTH) {
+            throw new IllegalArgumentException(what + " of " + bytes.length + " bytes exceeds the pcapng option limit of "
+                    + MAX_OPTION_LENGTH);
+        }
+        return bytes;
     }
 
     @Override
     public void flush() throws IOException {
-        out.flush();
+        out.drain();
     }
 
     @Override
     public void close() throws IOException {
-        header();
         out.close();
     }
 }
