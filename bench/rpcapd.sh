@@ -63,7 +63,7 @@ for size in ${SIZES:-64 1500}; do
   done
   l=$(awk '{print $1}' "$tmp/l.$size" | median); ld=$(awk '{print $2}' "$tmp/l.$size" | median)
   r=$(awk '{print $1}' "$tmp/r.$size" | median)
-  printf '%-6s %-22s %12s %10s\n' "$size" "local tcpdump" "$l" "$ld" "$size" "tapline rpcapd->client" "$r" "$((frames - ${r%.*}))"
+  printf '%-6s %-22s %12s %10s\n' "$size" "local tcpdump" "$l" "$ld" "$size" "tapline rpcapd->client" "$r" "$(( frames > ${r%.*} ? frames - ${r%.*} : 0 ))"
   awk -v a="$r" -v b="$l" -v s="$size" -v n="$frames" \
     'BEGIN {printf "%s-byte frames: remote/local ratio %.3f (of %d sent, median of runs)\n", s, (b>0?a/b:0), n}'
 done

@@ -29,7 +29,7 @@ public final class PcapHandle implements AutoCloseable {
     public record Options(int snaplen, boolean promiscuous, boolean immediate, int bufferSize,
                           int timeoutMillis, Direction direction) {
         public static Options defaults() {
-            return new Options(262144, true, true, 4 << 20, 100, Direction.INOUT);
+            return new Options(262144, true, true, 4 << 20, 1000, Direction.INOUT);
         }
 
         public Options withSnaplen(int s) {
