@@ -35,7 +35,8 @@ final class ConnectionHandler {
         this.auth = config.authenticator(Clock.systemUTC());
     }
 
-    void handle(Socket socket, boolean activeMode) {
+    /** Serves the connection to its end; true when the client ended it with CLOSE. */
+    boolean handle(Socket socket, boolean activeMode) {
         try (socket) {
             socket.setSoTimeout((int) config.authDeadline().toMillis());
             socket.setTcpNoDelay(true);
@@ -46,10 +47,10 @@ final class ConnectionHandler {
             } catch (java.net.SocketTimeoutException e) {
                 // Not one byte within the deadline (the reference waits forever, Q6).
                 socket.getOutputStream().write(Replies.error(Rpcap.VERSION, Rpcap.ERR_INITTIMEOUT, "The RPCAP initial timeout has expired"));
-                return;
+                return false;
             }
             if (first < 0) {
-                return;
+                return false;
             }
             in.unread(first);
             Socket s = socket;
@@ -57,7 +58,7 @@ final class ConnectionHandler {
             if (first == TLS_HANDSHAKE) {
                 if (config.tls() == null) {
                     refuseTls(in, socket.getOutputStream());
-                    return;
+                    return false;
                 }
                 SSLSocket t = (SSLSocket) config.tls().getSocketFactory().createSocket(socket, new ByteArrayInputStream(new byte[] {(byte) in.read()}), true);
                 t.setUseClientMode(false);
@@ -66,7 +67,7 @@ final class ConnectionHandler {
                 sin = t.getInputStream();
             } else if (config.tls() != null && config.tlsRequired()) {
                 refusePlain(in, socket.getOutputStream());
-                return;
+                return false;
             }
             OutputStream out = s.getOutputStream();
             if (!activeMode) {
@@ -74,16 +75,17 @@ final class ConnectionHandler {
                 if (refusal != null) {
                     out.write(Replies.error(Rpcap.VERSION, Rpcap.ERR_HOSTNOAUTH, refusal));
                     out.flush();
-                    return;
+                    return false;
                 }
             }
-            serve(s, sin, out, activeMode);
+            return serve(s, sin, out, activeMode);
         } catch (IOException e) {
             config.log().debug("connection from " + socket.getRemoteSocketAddress() + " ended: " + e.getMessage());
+            return false;
         }
     }
 
-    private void serve(Socket s, InputStream in, OutputStream out, boolean activeMode) throws IOException {
+    private boolean serve(Socket s, InputStream in, OutputStream out, boolean activeMode) throws IOException {
         Socket timeoutTarget = s;
         ControlConnection[] conn = new ControlConnection[1];
         LocalHost host = new LocalHost((InetSocketAddress) s.getLocalSocketAddress(), (InetSocketAddress) s.getRemoteSocketAddress(),
@@ -91,7 +93,9 @@ final class ConnectionHandler {
                 reason -> conn[0].sendAsync(Replies.error(Rpcap.VERSION, Rpcap.ERR_READEX, "Error reading the packets: " + reason)));
         conn[0] = new ControlConnection(in, out, timeoutTarget::setSoTimeout,
                 activeMode ? Duration.ofDays(3650) : config.authDeadline(), activeMode ? Duration.ofDays(3650) : config.idleLimit());
-        conn[0].serve(new ServerSession(auth, s.getInetAddress(), host, config.tls() != null));
+        ServerSession session = new ServerSession(auth, s.getInetAddress(), host, config.tls() != null);
+        conn[0].serve(session);
+        return session.closedByClient();
     }
 
     /** A TLS ClientHello on a plain server: discard the record, answer a fatal handshake_failure alert. */

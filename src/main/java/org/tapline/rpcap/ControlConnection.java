@@ -69,6 +69,14 @@ final class ControlConnection {
 
     /** Serves requests until CLOSE, a fatal error, EOF or a deadline. */
     void serve(ServerSession s) throws IOException {
+        try {
+            loop(s);
+        } finally {
+            s.end();
+        }
+    }
+
+    private void loop(ServerSession s) throws IOException {
         this.session = s;
         long authEnd = System.nanoTime() + authDeadline.toNanos();
         try {
@@ -127,8 +135,6 @@ final class ControlConnection {
             }
         } catch (EOFException e) {
             // the client went away
-        } finally {
-            s.end();
         }
     }
 

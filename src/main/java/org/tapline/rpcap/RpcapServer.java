@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RpcapServer implements AutoCloseable {
     /** RPCAP_ACTIVE_WAIT: how long an active-mode dialer waits after a failed connect. */
     private static final long ACTIVE_RETRY_MILLIS = 30_000;
+    /** A pause before dialling again after a dropped session, so a client that hangs up at once is not hammered. */
+    private static final long ACTIVE_REDIAL_MILLIS = 1_000;
 
     private final AtomicReference<ConnectionHandler> handler = new AtomicReference<>();
     private final AtomicReference<DaemonConfig> config = new AtomicReference<>();
@@ -103,15 +105,24 @@ public final class RpcapServer implements AutoCloseable {
         }
     }
 
-    /** Connects to the client, serves the session, and reconnects (at once after a session, 30 s after a failure). */
+    /**
+     * Connects to the client and serves the session; reconnects soon after a session the client
+     * dropped, every 30 s while it cannot connect, and never again once the client sent CLOSE.
+     */
     private void dial(DaemonSettings.ActiveClient target) {
         while (!closed) {
             try (Socket s = new Socket()) {
                 InetAddress addr = resolve(target.host());
                 s.connect(new InetSocketAddress(addr, target.port()), 10_000);
                 config.get().log().debug("connected to active client " + target.host() + ":" + target.port());
-                handler.get().handle(s, true);
+                if (handler.get().handle(s, true)) {
+                    config.get().log().debug("active client " + target.host() + " closed the session: not dialling it again");
+                    return;
+                }
+                Thread.sleep(ACTIVE_REDIAL_MILLIS);
                 continue;
+            } catch (InterruptedException e) {
+                return;
             } catch (IOException e) {
                 config.get().log().debug("cannot connect to active client " + target.host() + ":" + target.port() + ": " + e.getMessage());
             }

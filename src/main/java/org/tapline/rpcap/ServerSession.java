@@ -73,6 +73,8 @@ public final class ServerSession {
     private final Host host;
     private final boolean tls;
     private State state = State.AUTH;
+    /** Set when the client ended the session with CLOSE (active mode then stops dialling it). */
+    private boolean closedByClient;
     private String device;
     private Capture capture;
     private Requests.Sampling sampling = new Requests.Sampling(Rpcap.SAMP_NOSAMP, 0);
@@ -84,6 +86,11 @@ public final class ServerSession {
         this.peer = peer;
         this.host = host;
         this.tls = tls;
+    }
+
+    /** True once the client asked to close (CLOSE after authentication). */
+    public boolean closedByClient() {
+        return closedByClient;
     }
 
     public boolean authenticated() {
@@ -177,6 +184,7 @@ public final class ServerSession {
             case Rpcap.MSG_ENDCAP_REQ -> endCapture(v);
             case Rpcap.MSG_SETSAMPLING_REQ -> setSampling(v, payload);
             case Rpcap.MSG_CLOSE -> {
+                closedByClient = true;
                 end();
                 yield Reply.closing(null);
             }

@@ -74,6 +74,28 @@ class RpcapdLabTest {
     }
 
     @Test
+    void aVanishingDeviceEndsTheCaptureWithAnUnsolicitedError(Lab lab) throws Exception {
+        String[] ns = topology(lab);
+        Daemon.start(lab, ns[0], "-n", "-b", "10.90.0.1", "-p", "2002", "-t", "2100");
+        lab.inNetns(ns[1], () -> {
+            try (TestClient c = new TestClient("10.90.0.1", 2002)) {
+                c.authNull();
+                c.open("veth-t");
+                TestClient.Message m = c.startCapture("icmp", 262144, false);
+                assertEquals(2100, ByteBuffer.wrap(m.payload()).getShort(4) & 0xffff, "-t fixes the data port");
+                lab.run(ns[0], "ip", "link", "delete", "veth-t");
+                TestClient.Message err = TestClient.read(new java.io.DataInputStream(c.controlInput()));
+                assertEquals(Rpcap.MSG_ERROR, err.type());
+                assertEquals(Rpcap.ERR_READEX, err.value(), err.text());
+                assertTrue(err.text().startsWith("Error reading the packets: "), err.text());
+                assertEquals(Rpcap.MSG_FINDALLIF_REQ | Rpcap.REPLY, c.request(Rpcap.MSG_FINDALLIF_REQ, new byte[0]).type(),
+                        "the session goes on");
+            }
+            return null;
+        });
+    }
+
+    @Test
     void jumboPacketsKeepTheirTrueLength(Lab lab) throws Exception {
         String srv = lab.netns("jumbo");
         Daemon.start(lab, srv, "-n", "-b", "127.0.0.1", "-p", "2002");

@@ -39,10 +39,17 @@ class RpcapdModesTest {
                 lab.start(ns, org.tapline.lab.TestJvm.command(org.tapline.lab.TestJvm.classPath(), List.of(),
                         "rpcapd", "-n", "-v", "-a", "127.0.0.1,12003").toArray(new String[0]));
                 listen.setSoTimeout(60_000);
+                try (Socket dropped = listen.accept()) {
+                    assertEquals(Rpcap.MSG_AUTH_REQ | Rpcap.REPLY, new TestClient(dropped).authNull().type());
+                }
+                // A session that ended without CLOSE is dialled again.
                 try (TestClient c = new TestClient(listen.accept())) {
                     assertEquals(Rpcap.MSG_AUTH_REQ | Rpcap.REPLY, c.authNull().type());
                     assertEquals(Rpcap.MSG_FINDALLIF_REQ | Rpcap.REPLY, c.request(Rpcap.MSG_FINDALLIF_REQ, new byte[0]).type());
                 }
+                // After CLOSE (TestClient.close sends it) the daemon stops dialling this client.
+                listen.setSoTimeout(5_000);
+                org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class, listen::accept);
             }
             return null;
         });
