@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.tapline.link.PcapLink;
 import org.tapline.link.Pump;
@@ -111,17 +109,11 @@ final class CaptureCommand implements Callable<Integer> {
                     + ", snapshot length " + link.snaplen() + " bytes");
             err.flush();
             Pump pump = new Pump(link, out.sink(), count);
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
+            // Ctrl-C and SIGTERM end the capture the way tcpdump's do: stats line, exit status 0.
+            Signals.onInterrupt(() -> {
                 pump.stop();
                 link.wakeUp();
-                try {
-                    finished.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "capture-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
+            });
             long n;
             try {
                 n = pump.run();
@@ -136,12 +128,6 @@ final class CaptureCommand implements Callable<Integer> {
             err.println("tapline: " + n + " packets captured, " + s.received() + " received by filter, "
                     + s.dropped() + " dropped by kernel, " + s.interfaceDropped() + " dropped by interface");
             err.flush();
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waited for us
-            }
             return 0;
         }
     }

@@ -140,7 +140,7 @@ final class RpcapdCommand implements Callable<Integer> {
                 return serveInetd(server);
             }
             if (configFile != null) {
-                Reload.onHangup(() -> server.reconfigure(server.config().withSettings(load(configFile, server.config().settings(), log))));
+                Signals.onHangup(() -> server.reconfigure(server.config().withSettings(load(configFile, server.config().settings(), log))));
             }
             if (!activeOnly) {
                 for (InetSocketAddress a : server.listen()) {

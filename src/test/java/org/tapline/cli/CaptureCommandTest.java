@@ -67,6 +67,23 @@ class CaptureCommandTest {
     }
 
     @Test
+    void ctrlCEndsTheCaptureWithTheStatsLine(Lab lab) throws Exception {
+        String ns = lab.netns("sigint");
+        Process p = lab.start(ns, org.tapline.lab.TestJvm.command(org.tapline.lab.TestJvm.classPath(), List.of(),
+                "capture", "-i", "lo").toArray(new String[0]));
+        java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream()));
+        String first = err.readLine();
+        assertTrue(first != null && first.startsWith("tapline: listening on lo"), String.valueOf(first));
+        lab.run(ns, "ping", "-c", "2", "-i", "0.2", "127.0.0.1");
+        Lab.exec(List.of("kill", "-INT", String.valueOf(p.pid())));
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "capture ended on SIGINT");
+        String last = err.readLine();
+        assertTrue(last != null && last.matches("tapline: \\d+ packets captured, .* dropped by interface"), String.valueOf(last));
+        assertEquals(4, new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains("ICMP echo")).count());
+        assertEquals(0, p.exitValue());
+    }
+
+    @Test
     void readsAFileThroughAFilter(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("mixed.pcap");
         // Two frames made by text2pcap: an ARP request and an ICMP echo request.
