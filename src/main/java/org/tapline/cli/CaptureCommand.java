@@ -76,6 +76,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--immediate-mode", description = "Deliver packets as they arrive instead of in kernel blocks (always on when printing).")
     boolean immediate;
 
+    @CommandLine.Mixin
+    RemoteOptions remote;
+
     @Override
     public Integer call() throws Exception {
         String expr = filterExpression();
@@ -87,6 +90,17 @@ final class CaptureCommand implements Callable<Integer> {
                 err.println("tapline: " + n + " packets read from " + readFile);
                 err.flush();
                 return 0;
+            }
+            if (iface != null && iface.startsWith("file://")) {
+                readFile = Path.of(org.tapline.rpcap.SourceString.parse(iface).device());
+                long n = FileSource.run(readFile, expr, count, out.sink());
+                out.flush();
+                err.println("tapline: " + n + " packets read from " + readFile);
+                err.flush();
+                return 0;
+            }
+            if (iface != null && (iface.startsWith("rpcap://") || iface.startsWith("rpcaps://"))) {
+                return remote.capture(iface, expr, snaplen, !noPromiscuous, count, out, err);
             }
             return live(expr, out, err);
         }

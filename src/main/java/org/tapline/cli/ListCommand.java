@@ -10,13 +10,16 @@ import java.util.concurrent.Callable;
 import org.tapline.os.PcapDevice;
 import org.tapline.os.PcapDevices;
 import org.tapline.packet.InetFormat;
+import org.tapline.rpcap.RpcapClient;
+import org.tapline.rpcap.SourceString;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code tapline list}: the capture devices, numbered like {@code tcpdump -D}, with addresses. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the interfaces available for capture, like tcpdump -D, with their addresses.")
+        description = "List the interfaces available for capture, like tcpdump -D, with their addresses "
+                + "(-r rpcap://host/: a remote daemon's).")
 final class ListCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Debug debug;
@@ -24,13 +27,34 @@ final class ListCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "-r", paramLabel = "rpcap://host[:port]/", description = "List a remote daemon's interfaces instead.")
+    String remoteSource;
+
+    @CommandLine.Mixin
+    RemoteOptions remote;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        List<PcapDevice> devices = PcapDevices.findAll();
+        List<PcapDevice> devices;
+        SourceString src = null;
+        if (remoteSource != null) {
+            src = SourceString.parse(remoteSource);
+            if (src.kind() != SourceString.Kind.REMOTE) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "-r takes rpcap://host[:port]/ or rpcaps://host[:port]/");
+            }
+            try (RpcapClient c = remote.connect(src)) {
+                devices = c.devices();
+            }
+        } else {
+            devices = PcapDevices.findAll();
+        }
         int i = 1;
+        boolean portGiven = remoteSource != null && remoteSource.substring(remoteSource.indexOf("//") + 2).split("/")[0].matches(".*(\\]|^[^\\[]*):\\d+$");
         for (PcapDevice d : devices) {
-            out.println(line(i++, d));
+            PcapDevice shown = src == null ? d : new PcapDevice(src.remoteName(d.name(), portGiven),
+                    d.description() == null ? null : "Network adapter '" + d.description() + "' on remote node " + src.host(), d.flags(), d.addresses());
+            out.println(line(i++, shown));
             for (PcapDevice.Address a : d.addresses()) {
                 out.println("    " + address(a));
             }

@@ -53,7 +53,7 @@ class CodecTest {
                 case Rpcap.MSG_STATS_REQ | Rpcap.REPLY -> Replies.stats(h.version(), m.getInt(8), m.getInt(12), m.getInt(16), m.getInt(20));
                 case Rpcap.MSG_UPDATEFILTER_REQ | Rpcap.REPLY, Rpcap.MSG_ENDCAP_REQ | Rpcap.REPLY,
                      Rpcap.MSG_SETSAMPLING_REQ | Rpcap.REPLY -> Replies.empty(h.version(), h.type() & ~Rpcap.REPLY);
-                case Rpcap.MSG_FINDALLIF_REQ | Rpcap.REPLY -> Replies.findAllInterfaces(h.version(), FindAllDecoder.decode(b));
+                case Rpcap.MSG_FINDALLIF_REQ | Rpcap.REPLY -> Replies.findAllInterfaces(h.version(), ClientCodec.devices(h.value(), java.util.Arrays.copyOfRange(b, 8, b.length)));
                 case Rpcap.MSG_PACKET -> packet(b);
                 default -> null;
             };

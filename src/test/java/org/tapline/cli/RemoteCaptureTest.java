@@ -1,0 +1,88 @@
+package org.tapline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.tapline.lab.Lab;
+import org.tapline.lab.LabExtension;
+import org.tapline.lab.TestJvm;
+
+/** Our rpcap:// client (capture -i rpcap://..., list -r) against our daemon in another namespace, and against hostile servers. */
+@ExtendWith(LabExtension.class)
+class RemoteCaptureTest {
+
+    private static String[] daemonAndClient(Lab lab) throws Exception {
+        String[] ns = lab.twoHosts("rsrv", "rcli", "10.92.0");
+        Process d = lab.start(ns[0], TestJvm.command(TestJvm.classPath(), List.of(), "rpcapd", "-n", "-D", "-b", "10.92.0.1")
+                .toArray(new String[0]));
+        java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(d.getErrorStream()));
+        for (String l = err.readLine(); l != null && !l.contains("listening on"); l = err.readLine()) {
+            // wait for the daemon to listen
+        }
+        return ns;
+    }
+
+    @Test
+    void listsAndCapturesOverTcpAndUdp(Lab lab, @TempDir Path dir) throws Exception {
+        String[] ns = daemonAndClient(lab);
+        Cli list = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcap://10.92.0.1/"));
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().contains("rpcap://10.92.0.1/veth-a") && list.out().contains("inet 10.92.0.1/24"), list.out());
+        for (String transport : List.of("tcp", "udp")) {
+            Path f = dir.resolve(transport + ".pcapng");
+            FutureTask<Cli> capture = lab.startInNetns(ns[1], () -> transport.equals("udp")
+                    ? Cli.run("capture", "-i", "rpcap://10.92.0.1/lo", "-c", "4", "--udp", "--pcapng", "-w", f.toString(), "icmp")
+                    : Cli.run("capture", "-i", "rpcap://10.92.0.1/lo", "-c", "4", "--pcapng", "-w", f.toString(), "icmp"));
+            Process ping = lab.start(ns[0], "ping", "-i", "0.2", "127.0.0.1");
+            Cli r = capture.get(60, TimeUnit.SECONDS);
+            ping.destroy();
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.err().contains("tapline: 4 packets captured"), r.err());
+            String seen = Lab.exec(List.of("tshark", "-r", f.toString(), "-T", "fields", "-e", "frame.interface_name", "-e", "icmp.type"));
+            assertEquals(4, seen.lines().filter(l -> l.startsWith("rpcap://10.92.0.1:2002/lo\t")).count(), seen);
+        }
+    }
+
+    @Test
+    void hostileServersGetAClearErrorNotAHang(Lab lab) throws Exception {
+        String ns = lab.netns("hostile");
+        for (String reply : List.of("0088000000000008000000000000000000820001" + "7fffffff",   // auth ok, then FINDALLIF plen 2 GiB
+                "0088000000000008000000000000000000820005" + "00000004" + "00ff",         // 5 interfaces in 4 bytes
+                "00010012000000154175746820666f7220796f75206e6f7420746f646179")) {          // ERROR 18
+            Cli r = lab.inNetns(ns, () -> {
+                try (ServerSocket s = new ServerSocket(2002, 1, InetAddress.getByName("127.0.0.1"))) {
+                    FutureTask<Cli> client = lab.startInNetns(ns, () -> Cli.run("list", "-r", "rpcap://127.0.0.1/"));
+                    try (Socket c = s.accept()) {
+                        c.getInputStream().readNBytes(16);
+                        OutputStream out = c.getOutputStream();
+                        out.write(HexFormat.of().parseHex(reply));
+                        out.flush();
+                        return client.get(30, TimeUnit.SECONDS);
+                    }
+                }
+            });
+            assertTrue(r.oneLineError(), reply + ": " + r.err());
+        }
+    }
+
+    @Test
+    void badAdapterStringsAreRefusedClearly() {
+        for (String s : List.of("rpcap://::1/lo", "RPCAP://host/eth0", "rpcap://user:pw@host/eth0", "rpcap://host:99999/eth0")) {
+            Cli r = Cli.run("capture", "-i", s, "-c", "1");
+            assertTrue(r.oneLineError(), s + ": " + r.err());
+        }
+    }
+}
