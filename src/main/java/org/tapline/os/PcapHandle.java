@@ -64,6 +64,9 @@ public final class PcapHandle implements AutoCloseable {
     private int wakeFd = -1;
     private final ReentrantLock captureLock = new ReentrantLock();
     private final ReentrantLock filterLock = new ReentrantLock();
+    /** Guards {@code sendScratch}: the native copy of heap frames handed to {@link #inject}. */
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final MemorySegment sendScratch = arena.allocate(262144 + 64, 64);
     private volatile boolean closed;
     private MemorySegment header = MemorySegment.NULL;
     private MemorySegment data = MemorySegment.NULL;
@@ -305,9 +308,16 @@ public final class PcapHandle implements AutoCloseable {
     /** Sends one frame out of the interface (pcap_inject). */
     public void inject(MemorySegment frame) throws IOException {
         if (!frame.isNative()) {
-            try (Arena a = Arena.ofConfined()) {
-                inject(a.allocate(frame.byteSize()).copyFrom(frame));
+            sendLock.lock();
+            try {
+                if (frame.byteSize() > sendScratch.byteSize()) {
+                    throw new IOException(device + ": a " + frame.byteSize() + "-byte frame is larger than " + sendScratch.byteSize());
+                }
+                MemorySegment.copy(frame, 0, sendScratch, 0, frame.byteSize());
+                inject(sendScratch.asSlice(0, frame.byteSize()));
                 return;
+            } finally {
+                sendLock.unlock();
             }
         }
         try {

@@ -1,0 +1,134 @@
+package org.tapline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.tapline.lab.Lab;
+import org.tapline.lab.LabExtension;
+import org.tapline.pcap.CaptureReader;
+import org.tapline.pcap.CaptureWriter;
+import org.tapline.pcap.InterfaceDescription;
+import org.tapline.pcap.Packet;
+
+@ExtendWith(LabExtension.class)
+class SendCommandTest {
+    private static final int FRAMES = 20;
+    private static final long GAP_NANOS = 20_000_000L;
+
+    /** FRAMES broadcast frames of ethertype 0x88b5 carrying their index, GAP_NANOS apart. */
+    private static Path file(Path dir, int linkType) throws Exception {
+        Path f = dir.resolve("send-" + linkType + ".pcap");
+        try (CaptureWriter w = CaptureWriter.open(f, CaptureWriter.Format.PCAP_NS)) {
+            int id = w.addInterface(new InterfaceDescription(linkType, 65535, null, null));
+            for (int i = 0; i < FRAMES; i++) {
+                byte[] b = new byte[60 + i];
+                java.util.Arrays.fill(b, 0, 6, (byte) 0xff);
+                b[6] = 2;
+                b[12] = (byte) 0x88;
+                b[13] = (byte) 0xb5;
+                b[14] = (byte) i;
+                w.write(id, 1_700_000_000_000_000_000L + i * GAP_NANOS, b.length, MemorySegment.ofArray(b));
+            }
+        }
+        return f;
+    }
+
+    private static List<Packet> recorded(Lab lab, String[] ns, Path dir, String... sendArgs) throws Exception {
+        Path out = dir.resolve("seen.pcap");
+        Process dump = lab.start(ns[1], "tcpdump", "-i", "veth-b", "-U", "--immediate-mode", "-w", out.toString(), "ether proto 0x88b5");
+        java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(dump.getErrorStream()));
+        assertTrue(String.valueOf(err.readLine()).contains("listening on"));
+        Cli r = lab.inNetns(ns[0], () -> Cli.run(sendArgs));
+        assertEquals(0, r.exit(), r.err());
+        lastErr = r.err();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<Packet> got = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            got = read(out);
+            if (got.size() >= FRAMES) {
+                break;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+        }
+        dump.destroy();
+        return got;
+    }
+
+    private static String lastErr;
+
+    /** Reads what tcpdump has written so far (copies, since a reader's packets are reused). */
+    private static List<Packet> read(Path f) throws Exception {
+        List<Packet> out = new ArrayList<>();
+        if (java.nio.file.Files.size(f) < 24) {
+            return out;
+        }
+        try (CaptureReader r = CaptureReader.open(f)) {
+            for (Packet p = r.next(); p != null; p = r.next()) {
+                out.add(copy(p));
+            }
+        } catch (java.io.IOException partial) {
+            // tcpdump is still writing its last record
+        }
+        return out;
+    }
+
+    private static Packet copy(Packet p) throws Exception {
+        Path t = java.nio.file.Files.createTempFile("tl-one", ".pcap");
+        try {
+            try (CaptureWriter w = CaptureWriter.open(t, CaptureWriter.Format.PCAP_NS)) {
+                w.write(w.addInterface(new InterfaceDescription(p.linkType(), 65535, null, null)), p.timestampNanos(), p.originalLength(), p.data());
+            }
+            CaptureReader r = CaptureReader.open(t);
+            return r.next();
+        } finally {
+            java.nio.file.Files.deleteIfExists(t);
+        }
+    }
+
+    @Test
+    void framesArriveOnThePeerInOrderAndWithTheirGapsWhenSynchronized(Lab lab, @TempDir Path dir) throws Exception {
+        String[] ns = lab.twoHosts("sa", "sb", "10.93.0");
+        Path f = file(dir, 1);
+        List<byte[]> sent = new ArrayList<>();
+        try (CaptureReader r = CaptureReader.open(f)) {
+            for (Packet p = r.next(); p != null; p = r.next()) {
+                sent.add(p.data().toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+        List<Packet> fast = recorded(lab, ns, dir, "send", "-i", "veth-a", f.toString());
+        assertEquals(FRAMES, fast.size());
+        for (int i = 0; i < FRAMES; i++) {
+            assertArrayEquals(sent.get(i), fast.get(i).data().toArray(ValueLayout.JAVA_BYTE), "frame " + i);
+        }
+        assertTrue(lastErr.contains("20 packets (") && lastErr.contains("sent on veth-a"), lastErr);
+
+        List<Packet> synced = recorded(lab, ns, dir, "send", "-i", "veth-a", "--sync", f.toString());
+        assertEquals(FRAMES, synced.size());
+        // Gaps are measured by the peer's kernel: bound of 5 ms around the file's 20 ms, loose for a loaded 2-core machine.
+        for (int i = 1; i < FRAMES; i++) {
+            long gap = synced.get(i).timestampNanos() - synced.get(i - 1).timestampNanos();
+            assertTrue(Math.abs(gap - GAP_NANOS) < 5_000_000L, "gap " + i + ": " + gap + " ns");
+        }
+        assertTrue(lastErr.contains("timing error: median"), lastErr);
+    }
+
+    @Test
+    void aFileOfAnotherLinkTypeIsSentWithAWarning(Lab lab, @TempDir Path dir) throws Exception {
+        String[] ns = lab.twoHosts("wa", "wb", "10.94.0");
+        Path f = file(dir, 101);
+        Cli r = lab.inNetns(ns[0], () -> Cli.run("send", "-i", "veth-a", f.toString()));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("warning: ") && r.err().contains("RAW") && r.err().contains("EN10MB"), r.err());
+    }
+}
