@@ -62,7 +62,7 @@ final class SendCommand implements Callable<Integer> {
         long[] late = new long[paced ? 1 << 16 : 0];
         int lateCount = 0;
         boolean warned = false;
-        long start = System.nanoTime();
+        long start = 0;
         try (PcapLink link = PcapLink.open(iface, o)) {
             Pacer pacer = paced ? new Pacer(speed, pps) : null;
             for (int round = 0; round < loop; round++) {
@@ -84,6 +84,9 @@ final class SendCommand implements Callable<Integer> {
                             }
                             late[lateCount++] = l;
                         }
+                        if (packets == 0) {
+                            start = System.nanoTime();
+                        }
                         link.send(p.data());
                         packets++;
                         bytes += p.capturedLength();
@@ -91,7 +94,8 @@ final class SendCommand implements Callable<Integer> {
                 }
             }
         }
-        double secs = (System.nanoTime() - start) / 1e9;
+        // Timed from the first packet, like tcpreplay's rate: opening the interface is not sending.
+        double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
         err.printf("tapline: %d packets (%d bytes) sent on %s in %.3f s: %.0f packets/s, %.1f Mbit/s%n", packets, bytes, iface, secs,
                 packets / secs, bytes * 8 / secs / 1e6);
         if (paced && lateCount > 1) {
