@@ -40,12 +40,16 @@ final class RemoteOptions {
     @Option(names = "--insecure", description = "rpcaps://: do not verify the server's certificate.")
     boolean insecure;
 
+    @Option(names = "--ca", paramLabel = "FILE", description = "rpcaps://: trust the certificates in this PEM file (e.g. the server's own).")
+    java.nio.file.Path ca;
+
     @Option(names = "--listen", paramLabel = "[ADDR:]PORT", description = "Active mode: wait for a daemon started with -a to connect here.")
     String listen;
 
     RpcapClient connect(SourceString src) throws IOException {
         RpcapClient.Credentials auth = user == null ? null : new RpcapClient.Credentials(user, password());
-        RpcapClient.Tls tls = insecure ? new RpcapClient.Tls(trustAll(), false) : RpcapClient.Tls.verifying();
+        RpcapClient.Tls tls = insecure ? new RpcapClient.Tls(trustAll(), false)
+                : ca != null ? RpcapClient.Tls.trusting(ca) : RpcapClient.Tls.verifying();
         if (listen == null) {
             return RpcapClient.connect(src, auth, tls);
         }

@@ -39,6 +39,26 @@ public final class RpcapClient implements AutoCloseable {
 
     /** TLS for rpcaps://: a context, and whether to verify the server's certificate and name. */
     public record Tls(SSLContext context, boolean verify) {
+        /** Verifying against the certificates in a PEM file (e.g. a self-signed server's own certificate). */
+        public static Tls trusting(java.nio.file.Path pem) throws IOException {
+            try {
+                java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                int i = 0;
+                for (java.security.cert.Certificate c : TlsFiles.certificates(pem)) {
+                    ks.setCertificateEntry("ca" + i++, c);
+                }
+                javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(null, tmf.getTrustManagers(), null);
+                return new Tls(ctx, true);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException(pem + ": " + e.getMessage(), e);
+            }
+        }
+
         public static Tls verifying() throws IOException {
             try {
                 return new Tls(SSLContext.getDefault(), true);
@@ -55,14 +75,17 @@ public final class RpcapClient implements AutoCloseable {
     private final Socket socket;
     private final SourceString source;
     private final Tls tls;
+    /** True when the server dialled us (active mode): it then opens the data connections too. */
+    private final boolean serverDials;
     private final DataInputStream in;
     private final OutputStream out;
     private ByteOrder serverOrder = ByteOrder.nativeOrder();
 
-    private RpcapClient(Socket socket, SourceString source, Tls tls) throws IOException {
+    private RpcapClient(Socket socket, SourceString source, Tls tls, boolean serverDials) throws IOException {
         this.socket = socket;
         this.source = source;
         this.tls = tls;
+        this.serverDials = serverDials;
         socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
@@ -81,18 +104,18 @@ public final class RpcapClient implements AutoCloseable {
             s.close();
             throw new IOException("cannot connect to " + src.host() + ":" + src.port() + ": " + e.getMessage(), e);
         }
-        return start(s, src, auth, tls);
+        return start(s, src, auth, tls, false);
     }
 
     /** Uses a connection the server opened (active mode) and authenticates on it. */
     public static RpcapClient accepted(Socket s, SourceString src, Credentials auth, Tls tls) throws IOException {
-        return start(s, src, auth, tls);
+        return start(s, src, auth, tls, true);
     }
 
-    private static RpcapClient start(Socket s, SourceString src, Credentials auth, Tls tls) throws IOException {
+    private static RpcapClient start(Socket s, SourceString src, Credentials auth, Tls tls, boolean serverDials) throws IOException {
         try {
             Socket control = src.tls() ? handshake(s, src.host(), tls) : s;
-            RpcapClient c = new RpcapClient(control, src, tls);
+            RpcapClient c = new RpcapClient(control, src, tls, serverDials);
             c.authenticate(auth);
             return c;
         } catch (IOException | RuntimeException e) {
@@ -112,8 +135,11 @@ public final class RpcapClient implements AutoCloseable {
         try {
             t.startHandshake();
         } catch (IOException e) {
-            throw new IOException("TLS with " + host + " failed: " + e.getMessage()
-                    + (tls.verify() ? " (a self-signed server needs its certificate trusted, or --insecure)" : ""), e);
+            String m = String.valueOf(e.getMessage());
+            String why = m.contains("PKIX") ? "its certificate is not signed by a trusted authority (trust it with --ca FILE, or --insecure)"
+                    : m.contains("subject alternative") || m.contains("No name matching")
+                    ? "its certificate is not for " + host + " (--insecure skips the check)" : m;
+            throw new IOException("TLS with " + host + " failed: " + why, e);
         }
         return t;
     }
@@ -182,6 +208,10 @@ public final class RpcapClient implements AutoCloseable {
 
     public SourceString source() {
         return source;
+    }
+
+    boolean serverDials() {
+        return serverDials;
     }
 
     Tls tls() {

@@ -91,6 +91,7 @@ public final class RpcapLink implements Link {
             c.exchange(ClientCodec.sampling(Rpcap.VERSION, o.sampleMethod(), o.sampleValue()), Rpcap.MSG_SETSAMPLING_REQ);
         }
         DatagramSocket udp = null;
+        java.net.ServerSocket listener = null;
         int flags = o.promiscuous() ? Rpcap.FLAG_PROMISC : 0;
         int port = 0;
         if (o.udp()) {
@@ -101,12 +102,24 @@ public final class RpcapLink implements Link {
             udp.setReceiveBufferSize(4 << 20);
             flags |= Rpcap.FLAG_DGRAM;
             port = udp.getLocalPort();
+        } else if (c.serverDials()) {
+            // Active mode: the server opens the data connection to a port we listen on (fact sheet §1.5).
+            listener = new java.net.ServerSocket(0, 1, c.socket().getLocalAddress());
+            listener.setSoTimeout((int) RpcapClient.READ_TIMEOUT.toMillis());
+            flags |= Rpcap.FLAG_SERVEROPEN;
+            port = listener.getLocalPort();
         }
         try {
             RpcapClient.Reply r = c.exchange(ClientCodec.startCapture(Rpcap.VERSION, o.snaplen(), Math.max(1, o.readTimeoutMillis() / 2),
                     flags, port, filter), Rpcap.MSG_STARTCAP_REQ);
             Socket data = null;
-            if (!o.udp()) {
+            if (listener != null) {
+                data = listener.accept();
+                data.setReceiveBufferSize(4 << 20);
+                if (c.source().tls()) {
+                    data = RpcapClient.handshake(data, c.source().host(), c.tls());
+                }
+            } else if (!o.udp()) {
                 if (r.payload().length < 8) {
                     throw new IOException("STARTCAP reply is too short");
                 }
@@ -124,6 +137,10 @@ public final class RpcapLink implements Link {
                 udp.close();
             }
             throw e;
+        } finally {
+            if (listener != null) {
+                listener.close();
+            }
         }
     }
 

@@ -57,6 +57,47 @@ class RemoteCaptureTest {
     }
 
     @Test
+    void activeModeCaptureWaitsForTheDaemonToDialIn(Lab lab) throws Exception {
+        String[] ns = lab.twoHosts("asrv", "acli", "10.95.0");
+        FutureTask<Cli> capture = lab.startInNetns(ns[1], () -> Cli.run("capture", "--listen", "10.95.0.2:2003",
+                "-i", "rpcap://10.95.0.1/lo", "-c", "2", "icmp"));
+        lab.start(ns[0], TestJvm.command(TestJvm.classPath(), List.of(), "rpcapd", "-n", "-v", "-a", "10.95.0.2,2003")
+                .toArray(new String[0]));
+        Process ping = lab.start(ns[0], "ping", "-i", "0.2", "127.0.0.1");
+        Cli r = capture.get(90, TimeUnit.SECONDS);
+        ping.destroy();
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(2, r.out().lines().filter(l -> l.contains("ICMP echo")).count(), r.out() + r.err());
+    }
+
+    @Test
+    void rpcapsVerifiesTheServerUnlessInsecure(Lab lab, @TempDir Path dir) throws Exception {
+        Path key = dir.resolve("key.pem");
+        Path cert = dir.resolve("cert.pem");
+        Lab.exec(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-subj", "/CN=not-this-host", "-days", "1"));
+        String[] ns = lab.twoHosts("tsrv", "tcli", "10.96.0");
+        Process d = lab.start(ns[0], TestJvm.command(TestJvm.classPath(), List.of(), "rpcapd", "-n", "-D", "-S", "-K", key.toString(),
+                "-X", cert.toString(), "-b", "10.96.0.1").toArray(new String[0]));
+        java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(d.getErrorStream()));
+        for (String l = err.readLine(); l != null && !l.contains("listening on"); l = err.readLine()) {
+            // wait for the daemon to listen
+        }
+        Cli refused = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcaps://10.96.0.1/"));
+        assertTrue(refused.oneLineError() && refused.err().contains("not signed by a trusted authority"), refused.err());
+        Cli wrongName = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcaps://10.96.0.1/", "--ca", cert.toString()));
+        assertTrue(wrongName.oneLineError() && wrongName.err().contains("not for 10.96.0.1"), wrongName.err());
+        Cli insecure = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcaps://10.96.0.1/", "--insecure"));
+        assertEquals(0, insecure.exit(), insecure.err());
+        assertTrue(insecure.out().contains("rpcaps://10.96.0.1/veth-a"), insecure.out());
+        FutureTask<Cli> capture = lab.startInNetns(ns[1], () -> Cli.run("capture", "-i", "rpcaps://10.96.0.1/lo", "--insecure", "-c", "2", "icmp"));
+        Process ping = lab.start(ns[0], "ping", "-i", "0.2", "127.0.0.1");
+        Cli r = capture.get(60, TimeUnit.SECONDS);
+        ping.destroy();
+        assertEquals(2, r.out().lines().filter(l -> l.contains("ICMP echo")).count(), r.out() + r.err());
+    }
+
+    @Test
     void hostileServersGetAClearErrorNotAHang(Lab lab) throws Exception {
         String ns = lab.netns("hostile");
         for (String reply : List.of("0088000000000008000000000000000000820001" + "7fffffff",   // auth ok, then FINDALLIF plen 2 GiB
