@@ -108,9 +108,8 @@ final class RemoteOptions {
                     + ", snapshot length " + link.mtu() + " bytes");
             err.flush();
             Pump pump = new Pump(link, out.sink(), count);
-            Signals.onInterrupt(() -> {
-                pump.stop();
-            });
+            Signals.onInterrupt(pump::stop);
+            Thread progress = out.interactive() ? null : Thread.ofVirtual().start(() -> progress(link, pump, err));
             long n;
             try {
                 n = pump.run();
@@ -120,6 +119,9 @@ final class RemoteOptions {
                     throw e;
                 }
                 n = pump.delivered();
+            }
+            if (progress != null) {
+                progress.interrupt();
             }
             RpcapLink.Stats s = link.stats();
             err.println("tapline: " + n + " packets captured, " + s.received() + " received by filter (remote), " + s.kernelDropped()
@@ -132,6 +134,33 @@ final class RemoteOptions {
             return 0;
         }
     }
+
+    /** While writing to a file: a stats line every few seconds (received, dropped remotely and in transit, rate). */
+    private static void progress(RpcapLink link, Pump pump, PrintWriter err) {
+        long last = 0;
+        long lastTime = System.nanoTime();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(PROGRESS_INTERVAL);
+                RpcapLink.Stats s = link.stats();
+                long now = System.nanoTime();
+                long got = pump.delivered();
+                synchronized (err) {
+                    err.printf("tapline: %d captured (%.0f/s), remote: %d received, %d dropped by kernel, %d by interface; %d lost in transit%n",
+                            got, (got - last) / ((now - lastTime) / 1e9), s.received(), s.kernelDropped(), s.interfaceDropped(), s.lostInTransit());
+                    err.flush();
+                }
+                last = got;
+                lastTime = now;
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static final java.time.Duration PROGRESS_INTERVAL = java.time.Duration.ofSeconds(5);
 
     private static SSLContext trustAll() throws IOException {
         try {

@@ -97,6 +97,29 @@ class RemoteCaptureTest {
         assertEquals(2, r.out().lines().filter(l -> l.contains("ICMP echo")).count(), r.out() + r.err());
     }
 
+    /** The README's Java example, as written there but collecting instead of printing. */
+    @Test
+    void theReadmeJavaExampleWorks(Lab lab) throws Exception {
+        String[] ns = daemonAndClient(lab);
+        Process ping = lab.start(ns[0], "ping", "-i", "0.1", "127.0.0.1");
+        List<String> lines = lab.inNetns(ns[1], () -> {
+            List<String> out = new java.util.ArrayList<>();
+            org.tapline.rpcap.SourceString src = org.tapline.rpcap.SourceString.parse("rpcap://10.92.0.1/lo");
+            try (org.tapline.rpcap.RpcapClient client = org.tapline.rpcap.RpcapClient.connect(src, null, org.tapline.rpcap.RpcapClient.Tls.verifying());
+                 org.tapline.rpcap.RpcapLink link = client.open(src.device(), org.tapline.rpcap.RpcapLink.Options.defaults().withFilter("icmp"))) {
+                for (int seen = 0; seen < 10; ) {
+                    seen += Math.max(0, link.receive((linkType, ts, len, data) ->
+                            out.add(org.tapline.packet.Summary.of(linkType, data, len)), 64, 1000));
+                }
+                link.setFilter("tcp");
+                assertTrue(link.stats().delivered() >= 10);
+            }
+            return out;
+        });
+        ping.destroy();
+        assertTrue(lines.size() >= 10 && lines.stream().allMatch(l -> l.contains("ICMP echo")), lines.toString());
+    }
+
     @Test
     void hostileServersGetAClearErrorNotAHang(Lab lab) throws Exception {
         String ns = lab.netns("hostile");
