@@ -97,6 +97,25 @@ class RemoteCaptureTest {
         assertEquals(2, r.out().lines().filter(l -> l.contains("ICMP echo")).count(), r.out() + r.err());
     }
 
+    @Test
+    void passwordFromTheEnvironmentNeverFromAFlag(Lab lab, @TempDir Path dir) throws Exception {
+        String[] ns = lab.twoHosts("psrv", "pcli", "10.99.1");
+        Path users = dir.resolve("users");
+        java.nio.file.Files.writeString(users, org.tapline.rpcap.CredentialsFile.line("alice", "wonder land".getBytes()) + "\n");
+        Process d = lab.start(ns[0], TestJvm.command(TestJvm.classPath(), List.of(), "rpcapd", "-D", "-b", "10.99.1.1",
+                "--credentials", users.toString()).toArray(new String[0]));
+        java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(d.getErrorStream()));
+        for (String l = err.readLine(); l != null && !l.contains("listening on"); l = err.readLine()) {
+            // wait for the daemon to listen
+        }
+        List<String> list = new java.util.ArrayList<>(List.of("env", RemoteOptions.PASSWORD_VARIABLE + "=wonder land"));
+        list.addAll(TestJvm.command(TestJvm.classPath(), List.of(), "list", "-r", "rpcap://10.99.1.1/", "--auth", "alice"));
+        String out = lab.run(ns[1], list.toArray(new String[0]));
+        assertTrue(out.contains("rpcap://10.99.1.1/veth-a"), out);
+        Cli noAuth = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcap://10.99.1.1/"));
+        assertTrue(noAuth.oneLineError() && noAuth.err().contains("NULL authentication not permitted"), noAuth.err());
+    }
+
     /** The README's Java example, as written there but collecting instead of printing. */
     @Test
     void theReadmeJavaExampleWorks(Lab lab) throws Exception {

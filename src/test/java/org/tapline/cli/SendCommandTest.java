@@ -124,6 +124,40 @@ class SendCommandTest {
     }
 
     @Test
+    void aSendQueueFilledThroughTheJavaApiIsTransmittedInOrder(Lab lab, @TempDir Path dir) throws Exception {
+        String[] ns = lab.twoHosts("qa", "qb", "10.97.0");
+        Path out = dir.resolve("queue.pcap");
+        Process dump = lab.start(ns[1], "tcpdump", "-i", "veth-b", "-U", "--immediate-mode", "-w", out.toString(), "ether proto 0x88b5");
+        assertTrue(String.valueOf(new java.io.BufferedReader(new java.io.InputStreamReader(dump.getErrorStream())).readLine())
+                .contains("listening on"));
+        org.tapline.link.SendQueue.Report report = lab.inNetns(ns[0], () -> {
+            try (org.tapline.link.PcapLink link = org.tapline.link.PcapLink.open("veth-a", org.tapline.os.PcapHandle.Options.defaults());
+                 org.tapline.link.SendQueue q = new org.tapline.link.SendQueue(1 << 20, 64)) {
+                for (int i = 0; i < 10; i++) {
+                    byte[] b = new byte[60];
+                    java.util.Arrays.fill(b, 0, 6, (byte) 0xff);
+                    b[12] = (byte) 0x88;
+                    b[13] = (byte) 0xb5;
+                    b[14] = (byte) i;
+                    assertTrue(q.queue(i * 5_000_000L, MemorySegment.ofArray(b)));
+                }
+                return q.transmit(link, true, 1.0);
+            }
+        });
+        assertEquals(10, report.packets());
+        assertEquals(600, report.bytes());
+        assertTrue(report.elapsedNanos() >= 45_000_000L, "synchronized: at least the 45 ms the stamps span");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<Packet> got = read(out);
+        while (got.size() < 10 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            got = read(out);
+        }
+        dump.destroy();
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), got.stream().map(p -> (int) p.data().get(ValueLayout.JAVA_BYTE, 14)).toList());
+    }
+
+    @Test
     void aFileOfAnotherLinkTypeIsSentWithAWarning(Lab lab, @TempDir Path dir) throws Exception {
         String[] ns = lab.twoHosts("wa", "wb", "10.94.0");
         Path f = file(dir, 101);
