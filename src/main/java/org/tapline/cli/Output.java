@@ -27,7 +27,12 @@ abstract sealed class Output implements AutoCloseable {
     }
 
     /** Declares the capture's interface before the first packet (live capture). */
-    void begin(int linkType, int snaplen, String interfaceName) throws IOException {}
+    void begin(int linkType, int snaplen, String interfaceName) throws IOException {
+        begin(linkType, snaplen, interfaceName, null);
+    }
+
+    /** The same with a description (pcapng if_description), e.g. where a remote capture comes from. */
+    void begin(int linkType, int snaplen, String interfaceName, String description) throws IOException {}
 
     abstract FrameSink sink();
 
@@ -95,8 +100,8 @@ abstract sealed class Output implements AutoCloseable {
         }
 
         @Override
-        void begin(int linkType, int snaplen, String interfaceName) throws IOException {
-            interfaceByLinkType.put(linkType, writer.addInterface(new InterfaceDescription(linkType, snaplen, interfaceName, null)));
+        void begin(int linkType, int snaplen, String interfaceName, String description) throws IOException {
+            interfaceByLinkType.put(linkType, writer.addInterface(new InterfaceDescription(linkType, snaplen, interfaceName, description)));
         }
 
         @Override

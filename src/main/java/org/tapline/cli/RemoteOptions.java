@@ -103,7 +103,8 @@ final class RemoteOptions {
             throw new IOException(source + ": a remote capture needs rpcap://host[:port]/device");
         }
         try (RpcapClient client = connect(src); RpcapLink link = client.open(src.device(), linkOptions(filter, snaplen, promiscuous))) {
-            out.begin(link.linkType(), link.mtu(), link.name());
+            out.begin(link.linkType(), link.mtu(), link.name(), "remote capture of " + src.device() + " on " + src.host()
+                    + " through rpcapd at port " + src.port() + (src.tls() ? " (TLS)" : ""));
             err.println("tapline: listening on " + link.name() + ", link-type " + org.tapline.os.PcapDevices.linkTypeName(link.linkType())
                     + ", snapshot length " + link.mtu() + " bytes");
             err.flush();

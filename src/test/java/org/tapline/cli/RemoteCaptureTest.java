@@ -51,8 +51,10 @@ class RemoteCaptureTest {
             ping.destroy();
             assertEquals(0, r.exit(), r.err());
             assertTrue(r.err().contains("tapline: 4 packets captured"), r.err());
-            String seen = Lab.exec(List.of("tshark", "-r", f.toString(), "-T", "fields", "-e", "frame.interface_name", "-e", "icmp.type"));
-            assertEquals(4, seen.lines().filter(l -> l.startsWith("rpcap://10.92.0.1:2002/lo\t")).count(), seen);
+            String seen = Lab.exec(List.of("tshark", "-r", f.toString(), "-T", "fields", "-e", "frame.interface_name",
+                    "-e", "frame.interface_description"));
+            assertEquals(4, seen.lines().filter(l -> l.equals("rpcap://10.92.0.1:2002/lo\tremote capture of lo on 10.92.0.1 through rpcapd at port 2002"))
+                    .count(), seen);
         }
     }
 
