@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tapline", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Capture, serve and mirror network interfaces of this and other machines.",
-        subcommands = {ListCommand.class, CaptureCommand.class, SendCommand.class, RpcapdCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ListCommand.class, CaptureCommand.class, SendCommand.class, RpcapdCommand.class, PuppetCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

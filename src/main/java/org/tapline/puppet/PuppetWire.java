@@ -1,0 +1,103 @@
+package org.tapline.puppet;
+
+import java.nio.ByteBuffer;
+
+/**
+ * etherpuppet's wire protocol (secdev etherpuppet 0.3/0.4; facts only), all big-endian:
+ * <pre>
+ *  connector -> listener : version (4)           0x13370103 (v0.3, Debian) or 0x13370104 (v0.4)
+ *  puppet -> master      : link type (2)         the interface's ARPHRD (1 Ethernet, 512 PPP)
+ *  puppet -> master      : per parameter         0x8001 (2) | set-ioctl number (4) | interface request
+ *                          then                  0x8002 (2)   configuration finished
+ *  either way            : frame                 length L (2, top bit clear) | protocol (2) | frame (L-2)
+ *
+ *  v0.4 request: netifreq, 32 bytes: name (16) | MTU (4) or sockaddr family (2) + data (14); number and
+ *                fields big-endian
+ *  v0.3 request: the C struct ifreq as is, 40 bytes on x86-64: name (16) | MTU (4) or sockaddr family (2)
+ *                + data (14) | zeros; number, MTU and family in the sender's byte order (little-endian here)
+ * </pre>
+ * A length word with the top bit set is a command. The reference truncates frames to 1600 bytes
+ * (its MTU); the length field allows 32767.
+ */
+public final class PuppetWire {
+    public static final int VERSION_03 = 0x13370103;
+    public static final int VERSION_04 = 0x13370104;
+    public static final int CMD = 0x8000;
+    public static final int CMD_IFREQ = 0x0001;
+    public static final int CMD_CONF_FINISHED = 0x0002;
+    public static final int NETIFREQ = 32;
+    /** struct ifreq on x86-64 Linux, as v0.3 sends it. */
+    public static final int IFREQ_03 = 40;
+    public static final int NAME = 16;
+    public static final int MAX_FRAME = 0x7fff - 2;
+    /** etherpuppet's MTU: the largest frame it carries. */
+    public static final int REFERENCE_MTU = 1600;
+    public static final int ARPHRD_ETHER = 1;
+    public static final int ARPHRD_PPP = 512;
+
+    // linux/sockios.h set requests carried in CMD_IFREQ, in the order etherpuppet sends them.
+    public static final int SIOCSIFHWADDR = 0x8924;
+    public static final int SIOCSIFMTU = 0x8922;
+    public static final int SIOCSIFADDR = 0x8916;
+    public static final int SIOCSIFDSTADDR = 0x8918;
+    public static final int SIOCSIFBRDADDR = 0x891a;
+    public static final int SIOCSIFNETMASK = 0x891c;
+
+    private PuppetWire() {}
+
+    /** "0.3" style text of a version word, for the mismatch message. */
+    public static String versionText(int v) {
+        return String.format("%08x (%d.%d)", v, (v >> 8) & 0xff, v & 0xff);
+    }
+
+    /** True for the v0.3 layout (host-order struct ifreq). */
+    public static boolean legacy(int version) {
+        return version == VERSION_03;
+    }
+
+    /** Size of the interface request that follows the number. */
+    public static int requestSize(int version) {
+        return legacy(version) ? IFREQ_03 : NETIFREQ;
+    }
+
+    /** Byte order of the number and the fields of a request. */
+    public static java.nio.ByteOrder requestOrder(int version) {
+        return legacy(version) ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN;
+    }
+
+    /** A CMD_IFREQ carrying an MTU. */
+    public static byte[] ifreqMtu(int version, String name, int mtu) {
+        ByteBuffer b = ifreqHead(version, SIOCSIFMTU, name);
+        b.putInt(mtu);
+        return b.array();
+    }
+
+    /** A CMD_IFREQ carrying a sockaddr: {@code family} and up to 14 data bytes. */
+    public static byte[] ifreqAddress(int version, int request, String name, int family, byte[] data) {
+        ByteBuffer b = ifreqHead(version, request, name);
+        b.putShort((short) family);
+        b.put(data, 0, Math.min(14, data.length));
+        return b.array();
+    }
+
+    private static ByteBuffer ifreqHead(int version, int request, String name) {
+        ByteBuffer b = ByteBuffer.allocate(2 + 4 + requestSize(version));
+        b.putShort((short) (CMD | CMD_IFREQ));
+        b.order(requestOrder(version)).putInt(request);
+        byte[] n = new byte[NAME];
+        byte[] src = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(src, 0, n, 0, Math.min(NAME - 1, src.length));
+        return b.put(n);
+    }
+
+    public static byte[] confFinished() {
+        return new byte[] {(byte) 0x80, CMD_CONF_FINISHED};
+    }
+
+    /** An IPv4 sockaddr's 14 data bytes: port 0 and the address. */
+    public static byte[] sockaddrIn(byte[] ipv4) {
+        byte[] d = new byte[14];
+        System.arraycopy(ipv4, 0, d, 2, 4);
+        return d;
+    }
+}
