@@ -33,8 +33,10 @@ ip netns exec "$lan" iperf3 -s -D >/dev/null
 
 measure() { # -> "Mbit/s rtt_ms"
   local bps rtt
-  bps=$(timeout $((secs + 15)) ip netns exec "$m" iperf3 -c 10.60.0.2 -t "$secs" -J --connect-timeout 5000 2>/dev/null | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["end"]["sum_received"]["bits_per_second"]/1e6 if "sum_received" in j.get("end",{}) else 0)')
-  rtt=$(timeout 20 ip netns exec "$m" ping -c 20 -i 0.05 -q 10.60.0.2 | sed -n 's|.* = [0-9.]*/\([0-9.]*\)/.*|\1|p')
+  bps=$(timeout $((secs + 15)) ip netns exec "$m" iperf3 -c 10.60.0.2 -t "$secs" -J --connect-timeout 5000 2>/dev/null | python3 -c 'import json,sys
+try: print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6)
+except Exception: print(0)' || true)
+  rtt=$(timeout 20 ip netns exec "$m" ping -c 20 -i 0.05 -q 10.60.0.2 | sed -n 's|.* = [0-9.]*/\([0-9.]*\)/.*|\1|p' || true)
   echo "$bps $rtt"
 }
 
