@@ -49,7 +49,7 @@ public final class MasterSide {
             tapName = tap.name();
             log.info("allocated interface " + tapName);
             Stream out = new Stream(s.getOutputStream(), PuppetWire.REFERENCE_MTU - 2);
-            Thread reader = Thread.ofPlatform().name("puppet-tap-" + tapName).daemon().start(() -> pump(tap, out, s));
+            Thread reader = Thread.ofPlatform().name("puppet-tap-" + tapName).daemon().start(() -> out.pumpFrom(tap, s, log));
             try {
                 return receive(in, tap);
             } finally {
@@ -60,27 +60,6 @@ public final class MasterSide {
                     Thread.currentThread().interrupt();
                 }
                 log.info(out.counters());
-            }
-        }
-    }
-
-    private void pump(TapLink tap, Stream out, Socket s) {
-        try {
-            while (true) {
-                int n = tap.receive((lt, ts, len, data) -> out.frame(data), 256, 500);
-                if (n < 0) {
-                    break;
-                }
-                if (n > 0) {
-                    out.flush();
-                }
-            }
-        } catch (IOException e) {
-            log.debug("TAP side ended: " + e.getMessage());
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // ending anyway
             }
         }
     }

@@ -49,7 +49,7 @@ public final class PuppetSide {
             }
             out.flush();
             log.info("communication established with " + s.getRemoteSocketAddress());
-            Thread capture = Thread.ofPlatform().name("puppet-capture-" + iface).daemon().start(() -> pump(link, out, s));
+            Thread capture = Thread.ofPlatform().name("puppet-capture-" + iface).daemon().start(() -> out.pumpFrom(link, s, log));
             try {
                 return inject(in, link);
             } finally {
@@ -60,27 +60,6 @@ public final class PuppetSide {
                     Thread.currentThread().interrupt();
                 }
                 log.info(out.counters());
-            }
-        }
-    }
-
-    private void pump(PcapLink link, Stream out, Socket s) {
-        try {
-            while (true) {
-                int n = link.receive((lt, ts, len, data) -> out.frame(data), 256, 200);
-                if (n < 0) {
-                    break;
-                }
-                if (n > 0) {
-                    out.flush();
-                }
-            }
-        } catch (IOException e) {
-            log.debug("capture ended: " + e.getMessage());
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // ending anyway
             }
         }
     }

@@ -68,6 +68,31 @@ final class Stream {
         }
     }
 
+    /**
+     * Moves the frames a link receives into this stream until the link closes; a failure closes
+     * the socket, which ends the other direction too. Runs on the caller's (platform) thread.
+     */
+    void pumpFrom(org.tapline.link.Link link, java.net.Socket socket, PuppetLog log) {
+        try {
+            while (true) {
+                int n = link.receive((lt, ts, len, data) -> frame(data), 256, 200);
+                if (n < 0) {
+                    break;
+                }
+                if (n > 0) {
+                    flush();
+                }
+            }
+        } catch (IOException e) {
+            log.debug(link.name() + " side ended: " + e.getMessage());
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // ending anyway
+            }
+        }
+    }
+
     String counters() {
         return frames + " frames, " + bytes + " bytes sent" + (truncated > 0 ? ", " + truncated + " cut to " + maxFrame + " bytes" : "");
     }

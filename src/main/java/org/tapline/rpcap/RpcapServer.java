@@ -68,10 +68,10 @@ public final class RpcapServer implements AutoCloseable {
                 s.bind(new InetSocketAddress(a, c.port()), 10);
                 listeners.add(s);
                 bound.add((InetSocketAddress) s.getLocalSocketAddress());
-            } catch (IOException | UnsupportedOperationException e) {
+            } catch (IOException e) {
                 s.close();
                 // 0.0.0.0 and :: on one port collide where IPv6 sockets are dual-stack: one is enough.
-                last = e instanceof IOException io ? io : new IOException(e.getMessage());
+                last = e;
                 c.log().debug("cannot listen on " + a.getHostAddress() + ":" + c.port() + ": " + e.getMessage());
             }
         }
