@@ -1,16 +1,19 @@
 package org.tapline.cli;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.tapline.puppet.Counters;
+import org.tapline.puppet.End;
+import org.tapline.puppet.Endpoint;
 import org.tapline.puppet.MasterSide;
 import org.tapline.puppet.PuppetLog;
 import org.tapline.puppet.PuppetSide;
+import org.tapline.puppet.PuppetTls;
 import org.tapline.puppet.PuppetWire;
+import org.tapline.puppet.Runner;
+import org.tapline.puppet.SelfExclusion;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +23,11 @@ import picocli.CommandLine.Option;
 @Command(name = "puppet", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Make a local TAP interface that is a remote Ethernet interface (etherpuppet compatible).",
                 "  on the machine with the interface:  tapline puppet {-s PORT|-c HOST:PORT} -i IFACE",
-                "  on the master:                      tapline puppet -m {-s PORT|-c HOST:PORT} [-I NAME] [-u]"})
+                "  on the master:                      tapline puppet -m {-s PORT|-c HOST:PORT} [-I NAME] [-u]",
+                "Two tapline ends agree on tapline mode (whole frames, batched; reconnection); etherpuppet peers never see it."},
+        footer = {"", "Exit status: 0 stopped (Ctrl-C, SIGTERM, or the tapline peer ended on purpose), 1 failure here,",
+                "2 bad usage, 3 connection lost, 4 protocol error (garbage, version mismatch, TLS), 5 interface gone.",
+                "SIGUSR1 prints the counters (they are printed at exit too)."})
 final class PuppetCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -61,98 +68,112 @@ final class PuppetCommand implements Callable<Integer> {
     @Option(names = "-d", description = "More debug output (repeatable).")
     boolean[] debug = new boolean[0];
 
-    @Option(names = "--protocol", paramLabel = "0.3|0.4", description = "etherpuppet protocol version to announce when connecting (default 0.3, Debian's).")
+    @Option(names = "--protocol", paramLabel = "0.3|0.4", description = "etherpuppet protocol version to send when connecting (default 0.3, Debian's); a listener takes both.")
     String protocol = "0.3";
+
+    @Option(names = "--compat", description = "Speak plain etherpuppet even to a tapline peer (no tapline mode).")
+    boolean compat;
+
+    @Option(names = "--persist", description = "Master: keep the TAP when tapline puppet ends.")
+    boolean persist;
+
+    @Option(names = "--no-reconnect", description = "End when a tapline link is lost, instead of making it again.")
+    boolean noReconnect;
+
+    @Option(names = "--secret", paramLabel = "file", description = "TLS with a shared secret (first line of the file); the peer must be tapline with the same.")
+    Path secret;
+
+    @Option(names = "--tls-cert", paramLabel = "pem", description = "TLS with this certificate (with --tls-key and --tls-ca); the peer must be tapline.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "pem", description = "The key of --tls-cert (PKCS#8 PEM).")
+    Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "pem", description = "Accept only a peer whose certificate chains to one in this file.")
+    Path tlsCa;
 
     @Override
     public Integer call() throws Exception {
         if ((listenPort == null) == (connect == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of -s PORT and -c HOST:PORT");
+            throw usage("give exactly one of -s PORT and -c HOST:PORT");
         }
         if (!master && iface == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "the puppet needs -i IFACE (or -m for the master)");
+            throw usage("the puppet needs -i IFACE (or -m for the master)");
+        }
+        if (master && iface != null) {
+            throw usage("-i names the puppet's interface; the master makes its own (-I NAME)");
+        }
+        if ((tlsCert == null) != (tlsKey == null) || (tlsCert != null && tlsCa == null)) {
+            throw usage("TLS with certificates takes all of --tls-cert, --tls-key and --tls-ca");
         }
         int version = switch (protocol) {
             case "0.3" -> PuppetWire.VERSION_03;
             case "0.4" -> PuppetWire.VERSION_04;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--protocol takes 0.3 or 0.4");
+            default -> throw usage("--protocol takes 0.3 or 0.4");
         };
         PuppetLog log = new PuppetLog(System.err, debug.length);
-        try (Socket s = open(log)) {
-            Signals.onInterrupt(() -> {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // ending anyway
+        SelfExclusion exclusion = master ? null : exclusion();
+        PuppetTls tls = secret != null || tlsCert != null ? PuppetTls.of(secret, tlsKey, tlsCert, tlsCa) : null;
+        Endpoint endpoint;
+        try {
+            endpoint = connect != null ? Endpoint.connect(connect, log) : Endpoint.listen(listenPort, log);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        Counters counters = new Counters();
+        Signals.onUser1(() -> log.info("counters: " + counters));
+        End end;
+        try (endpoint; MasterSide m = master
+                ? new MasterSide(new MasterSide.Settings(tapName, !noConfig, up, upCommand, persist, compat), log, counters) : null) {
+            PuppetSide p = master ? null : new PuppetSide(new PuppetSide.Settings(iface, !noConfig, compat), log, counters);
+            Runner.Side side = master ? new Runner.Side() {
+                @Override
+                public End run(Socket s, boolean connector) {
+                    return m.run(s, connector, version);
                 }
-            });
-            String why = master
-                    ? new MasterSide(tapName, !noConfig, up, upCommand, log).run(s, connect != null, version)
-                    : new PuppetSide(iface, exclusion(s), !noConfig, log).run(s, connect != null, version);
-            log.info(why);
-            return 0;
+
+                @Override
+                public void stop() {
+                    m.stop();
+                }
+            } : new Runner.Side() {
+                @Override
+                public End run(Socket s, boolean connector) {
+                    return p.run(s, connector, version, exclusion.filter(s));
+                }
+
+                @Override
+                public void stop() {
+                    p.stop();
+                }
+            };
+            Runner runner = new Runner(endpoint, tls, !noReconnect, side, log);
+            Signals.onInterrupt(runner::stop);
+            end = runner.run();
+        }
+        log.info(end.why());
+        log.info("counters: " + counters);
+        return end.outcome().exitCode;
+    }
+
+    private SelfExclusion exclusion() {
+        try {
+            if (noFilter) {
+                return SelfExclusion.none();
+            }
+            if (ssh) {
+                return SelfExclusion.ssh(System.getenv("SSH_CONNECTION"));
+            }
+            if (manual != null) {
+                return SelfExclusion.manual(manual);
+            }
+            return SelfExclusion.ownConnection();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
     }
 
-    private Socket open(PuppetLog log) throws IOException {
-        if (connect != null) {
-            int colon = connect.lastIndexOf(':');
-            if (colon < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "-c takes host:port, not " + connect);
-            }
-            String host = connect.substring(0, colon).replace("[", "").replace("]", "");
-            int port = Integer.parseInt(connect.substring(colon + 1));
-            Socket s = new Socket();
-            s.connect(new InetSocketAddress(host, port), 10_000);
-            s.setTcpNoDelay(true);
-            log.info("connected to " + s.getRemoteSocketAddress());
-            return s;
-        }
-        try (ServerSocket l = new ServerSocket()) {
-            l.setReuseAddress(true);
-            l.bind(new InetSocketAddress(listenPort), 1);
-            log.info("waiting for a connection on port " + listenPort + "...");
-            Socket s = l.accept();
-            s.setTcpNoDelay(true);
-            return s;
-        }
-    }
-
-    /** The tcpdump filter that leaves out the puppet's own connection (or the -S / -M one). */
-    private String exclusion(Socket s) {
-        if (noFilter) {
-            return null;
-        }
-        String a;
-        String ap;
-        String b;
-        String bp;
-        if (ssh) {
-            String c = System.getenv("SSH_CONNECTION");
-            String[] f = c == null ? new String[0] : c.trim().split("\\s+");
-            if (f.length != 4) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "-S: SSH_CONNECTION is not set to 'ip port ip port'");
-            }
-            a = f[0];
-            ap = f[1];
-            b = f[2];
-            bp = f[3];
-        } else if (manual != null) {
-            String[] ends = manual.split(",");
-            if (ends.length != 2 || ends[0].lastIndexOf(':') < 0 || ends[1].lastIndexOf(':') < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "-M takes src:sport,dst:dport, not " + manual);
-            }
-            a = ends[0].substring(0, ends[0].lastIndexOf(':')).replace("[", "").replace("]", "");
-            ap = ends[0].substring(ends[0].lastIndexOf(':') + 1);
-            b = ends[1].substring(0, ends[1].lastIndexOf(':')).replace("[", "").replace("]", "");
-            bp = ends[1].substring(ends[1].lastIndexOf(':') + 1);
-        } else {
-            InetAddress la = s.getLocalAddress();
-            a = la.getHostAddress().replaceAll("%.*", "");
-            ap = String.valueOf(s.getLocalPort());
-            b = s.getInetAddress().getHostAddress().replaceAll("%.*", "");
-            bp = String.valueOf(s.getPort());
-        }
-        return "not (tcp and host " + a + " and host " + b + " and port " + ap + " and port " + bp + ")";
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

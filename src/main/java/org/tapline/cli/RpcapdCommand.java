@@ -21,7 +21,7 @@ import org.tapline.rpcap.DaemonConfig;
 import org.tapline.rpcap.DaemonLog;
 import org.tapline.rpcap.DaemonSettings;
 import org.tapline.rpcap.RpcapServer;
-import org.tapline.rpcap.TlsFiles;
+import org.tapline.tls.TlsFiles;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -15,4 +15,9 @@ final class Signals {
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> action.run());
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> action.run());
     }
+
+    /** SIGUSR1: print counters, as dd does. */
+    static void onUser1(Runnable action) {
+        sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> action.run());
+    }
 }

@@ -1,6 +1,7 @@
 package org.tapline.puppet;
 
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -17,12 +18,24 @@ final class Handshake {
             in.version(version);
             return version;
         }
-        int v = in.readVersion();
+        int v;
+        try {
+            v = in.readVersion();
+        } catch (EOFException e) {
+            throw new EOFException("the peer closed the connection before sending its protocol version");
+        }
         if (v != PuppetWire.VERSION_03 && v != PuppetWire.VERSION_04) {
-            throw new IOException("protocol version mismatch: local " + PuppetWire.versionText(version) + ", remote "
-                    + PuppetWire.versionText(v));
+            throw new PuppetProtocolException("protocol version mismatch: local " + PuppetWire.versionText(PuppetWire.VERSION_03)
+                    + " or " + PuppetWire.versionText(PuppetWire.VERSION_04) + ", remote " + PuppetWire.versionText(v));
         }
         in.version(v);
         return v;
+    }
+
+    /** The message for a listener that hung up right after our version: most likely a version mismatch. */
+    static String hungUpAfterVersion(int version) {
+        String other = version == PuppetWire.VERSION_03 ? "0.4" : "0.3";
+        return "the peer closed the connection right after our protocol version " + PuppetWire.versionText(version)
+                + ": it may speak another etherpuppet version (try --protocol " + other + ")";
     }
 }

@@ -3,9 +3,11 @@ package org.tapline.puppet;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.tapline.link.TapLink;
 import org.tapline.os.Interfaces;
@@ -14,128 +16,300 @@ import org.tapline.os.Interfaces;
  * The master (etherpuppet -m): a TAP (a TUN for PPP) that is the remote interface. Frames
  * written to it go to the puppet; frames from the puppet come out of it. The remote
  * interface's parameters are copied onto it unless -C; -u sets it up, -U runs a command then.
+ *
+ * <p>The TAP outlives connections: made at the first one, it stays while a tapline peer
+ * reconnects; what the kernel sends into it meanwhile is counted as dropped. One thread reads
+ * the TAP for the object's life and writes into the current connection's stream.
  */
-public final class MasterSide {
-    private final String namePattern;
-    private final boolean configure;
-    private final boolean up;
-    private final String upCommand;
-    private final PuppetLog log;
-    private volatile String tapName;
-    /** v0.3 peers send no "configuration finished": the netmask (sent last) or the first frame stands for it. */
-    private boolean legacy;
-    private boolean configuredDone;
+public final class MasterSide implements AutoCloseable {
+    public record Settings(String namePattern, boolean configure, boolean up, String upCommand, boolean persistent,
+                           boolean compat) {}
 
-    public MasterSide(String namePattern, boolean configure, boolean up, String upCommand, PuppetLog log) {
-        this.namePattern = namePattern;
-        this.configure = configure;
-        this.up = up;
-        this.upCommand = upCommand;
+    private final Settings settings;
+    private final PuppetLog log;
+    private final Counters counters;
+    private volatile TapLink tap;
+    private Thread pump;
+    private final AtomicReference<Session> current = new AtomicReference<>();
+    private final AtomicReference<IOException> tapFailure = new AtomicReference<>();
+    private boolean configuredOnce;
+
+    public MasterSide(Settings settings, PuppetLog log, Counters counters) {
+        this.settings = settings;
         this.log = log;
+        this.counters = counters;
     }
 
     /** The interface made for the session, once it exists. */
     public String tapName() {
-        return tapName;
+        TapLink t = tap;
+        return t == null ? null : t.name();
     }
 
-    public String run(Socket s, boolean connector, int version) throws IOException {
-        PuppetReader in = new PuppetReader(s.getInputStream());
-        legacy = PuppetWire.legacy(Handshake.run(connector, version, in, s.getOutputStream()));
-        int arphrd = in.readLinkType();
+    /** Serves one connection until either side ends it; returns how it ended. */
+    public End run(Socket s, boolean connector, int version) {
+        Session session = new Session(s);
+        try {
+            return session.run(connector, version);
+        } finally {
+            current.compareAndSet(session, null);
+            session.close();
+        }
+    }
+
+    /** Ends the current connection on purpose. */
+    public void stop() {
+        Session s = current.get();
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    /** Removes the TAP (unless persistent) and stops its reader. */
+    @Override
+    public void close() {
+        if (tap != null) {
+            tap.close();
+            try {
+                pump.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void openTap(int arphrd) throws IOException {
         boolean ppp = arphrd == PuppetWire.ARPHRD_PPP;
         log.info("remote link type is " + arphrd + (ppp ? " (PPP): making a TUN" : arphrd == 1 ? " (Ethernet)" : " (unknown: using Ethernet)"));
-        try (TapLink tap = ppp ? TapLink.openTun(namePattern) : TapLink.openTap(namePattern)) {
-            tapName = tap.name();
-            log.info("allocated interface " + tapName);
-            Stream out = new Stream(s.getOutputStream(), PuppetWire.REFERENCE_MTU - 2);
-            Thread reader = Thread.ofPlatform().name("puppet-tap-" + tapName).daemon().start(() -> out.pumpFrom(tap, s, log));
-            try {
-                return receive(in, tap);
-            } finally {
-                tap.close();
-                try {
-                    reader.join(5_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                log.info(out.counters());
-            }
+        tap = ppp ? TapLink.openTun(settings.namePattern()) : TapLink.openTap(settings.namePattern());
+        if (settings.persistent()) {
+            tap.setPersistent(true);
         }
+        log.info("allocated interface " + tap.name());
+        pump = Thread.ofPlatform().name("puppet-tap-" + tap.name()).daemon().start(this::pumpTap);
     }
 
-    private String receive(PuppetReader in, TapLink tap) throws IOException {
-        while (true) {
-            PuppetReader.Kind k;
-            try {
-                k = in.next();
-            } catch (java.net.SocketException e) {
-                return "connection closed: " + e.getMessage();
-            }
-            if (k == null) {
-                return "the puppet closed the connection";
-            }
-            switch (k) {
-                case FRAME -> {
-                    if (legacy) {
-                        configured();
-                    }
-                    tap.send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
-                }
-                case IFREQ -> {
-                    apply(in.ifreq());
-                    if (legacy && in.ifreq().request() == PuppetWire.SIOCSIFNETMASK) {
-                        configured();
-                    }
-                }
-                case CONF_FINISHED -> configured();
-            }
-        }
-    }
-
-    private void apply(PuppetReader.Ifreq r) {
-        if (!configure) {
-            log.info(String.format("configure request [%04x] ignored", r.request()));
-            return;
-        }
+    /** TAP to the current connection, for the TAP's life. */
+    private void pumpTap() {
         try {
-            switch (r.request()) {
-                case PuppetWire.SIOCSIFHWADDR -> Interfaces.setMac(tapName, Arrays.copyOf(r.data(), 6));
-                case PuppetWire.SIOCSIFMTU -> Interfaces.setMtu(tapName, r.mtu());
-                case PuppetWire.SIOCSIFADDR -> Interfaces.setIpv4Address(tapName, v4(r));
-                case PuppetWire.SIOCSIFDSTADDR -> Interfaces.setIpv4PeerAddress(tapName, v4(r));
-                case PuppetWire.SIOCSIFBRDADDR -> Interfaces.setIpv4Broadcast(tapName, v4(r));
-                case PuppetWire.SIOCSIFNETMASK -> Interfaces.setIpv4Netmask(tapName, v4(r));
-                default -> {
-                    log.info(String.format("configure request [%04x] unknown: ignored", r.request()));
+            while (true) {
+                int n = tap.receive((lt, ts, len, data) -> {
+                    Session s = current.get();
+                    if (s == null) {
+                        counters.dropped.incrementAndGet();
+                        return;
+                    }
+                    try {
+                        s.out.frame(data);
+                    } catch (IOException e) {
+                        current.compareAndSet(s, null);
+                        s.close();
+                    }
+                }, 256, 200);
+                if (n < 0) {
                     return;
                 }
+                Session s = current.get();
+                if (n > 0 && s != null) {
+                    try {
+                        s.out.flush();
+                    } catch (IOException e) {
+                        current.compareAndSet(s, null);
+                        s.close();
+                    }
+                }
             }
-            log.debug(String.format("configure request [%04x] applied", r.request()));
         } catch (IOException e) {
-            log.info(String.format("configure request [%04x] failed: %s", r.request(), e.getMessage()));
+            tapFailure.set(e);
+            Session s = current.get();
+            if (s != null) {
+                s.close();
+            }
         }
     }
 
-    private static Inet4Address v4(PuppetReader.Ifreq r) throws IOException {
-        return (Inet4Address) InetAddress.getByAddress(Arrays.copyOfRange(r.data(), 2, 6));
-    }
+    private final class Session extends Connection {
+        /** v0.3 peers send no "configuration finished": the netmask (sent last) or the first frame stands for it. */
+        private boolean legacy;
+        private boolean configuredHere;
+        /** The peer said hello and we acknowledged: it takes whole frames and its MTU as it is. */
+        private boolean peerTapline;
 
-    private void configured() throws IOException {
-        if (configuredDone) {
-            return;
+        Session(Socket socket) {
+            super(socket, MasterSide.this.log, MasterSide.this.counters);
         }
-        configuredDone = true;
-        if (up) {
-            Interfaces.setUp(tapName, true);
-            log.info(tapName + " is up");
+
+        End run(boolean connector, int version) {
+            int arphrd;
+            try {
+                legacy = PuppetWire.legacy(Handshake.run(connector, version, in, socket.getOutputStream()));
+                arphrd = in.readLinkType();
+            } catch (java.io.EOFException e) {
+                return lost(connector ? Handshake.hungUpAfterVersion(version) : e.getMessage());
+            } catch (IOException e) {
+                return ended(e);
+            }
+            try {
+                if (tap == null) {
+                    openTap(arphrd);
+                } else if ((arphrd == PuppetWire.ARPHRD_PPP) != (tap.linkType() != 1)) {
+                    return new End(End.Outcome.PROTOCOL, "the new connection's link type " + arphrd + " does not fit " + tap.name(), false);
+                }
+            } catch (IOException e) {
+                return new End(End.Outcome.FAILED, e.getMessage(), false);
+            }
+            current.set(this);
+            if (tapFailure.get() != null) {
+                return new End(End.Outcome.INTERFACE, tap.name() + ": " + tapFailure.get().getMessage(), false);
+            }
+            return receive();
         }
-        if (upCommand != null) {
-            ProcessBuilder pb = new ProcessBuilder("sh", "-c", upCommand).inheritIO();
-            pb.environment().put("PUPPET_IFACE", tapName);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            log.debug("started: " + upCommand);
+
+        private End receive() {
+            while (true) {
+                PuppetReader.Kind k;
+                try {
+                    k = in.next();
+                } catch (IOException e) {
+                    return tapFailure.get() != null ? gone() : ended(e);
+                }
+                if (k == null) {
+                    return tapFailure.get() != null ? gone() : lost("the puppet closed the connection");
+                }
+                try {
+                    switch (k) {
+                        case FRAME -> {
+                            if (legacy) {
+                                configured();
+                            }
+                            counters.receivedFrames.incrementAndGet();
+                            counters.receivedBytes.addAndGet(in.frameLength());
+                            try {
+                                tap.send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
+                            } catch (IOException e) {
+                                if (!PuppetSide.exists(tap.name())) {
+                                    return gone();
+                                }
+                                counters.dropped.incrementAndGet();
+                                log.debug("frame of " + in.frameLength() + " bytes not written: " + e.getMessage());
+                            }
+                        }
+                        case HELLO -> {
+                            if (settings.compat()) {
+                                log.info("the puppet is tapline; staying with the etherpuppet protocol (--compat)");
+                            } else {
+                                peerTapline = true;
+                                out.upgrade(PuppetWire.command(PuppetWire.CMD_ACK));
+                            }
+                        }
+                        case UPGRADE -> {
+                            if (!peerTapline) {
+                                return new End(End.Outcome.PROTOCOL, "the puppet upgraded without our acknowledgement", false);
+                            }
+                            log.info("tapline mode: batched records, whole frames up to the interface MTU");
+                        }
+                        case IFREQ -> {
+                            apply(in.ifreq());
+                            if (legacy && in.ifreq().request() == PuppetWire.SIOCSIFNETMASK) {
+                                configured();
+                            }
+                        }
+                        case IPV6 -> addIpv6(in.payload());
+                        case CONF_FINISHED -> configured();
+                        case BYE -> {
+                            return new End(End.Outcome.STOPPED, "the puppet ended the session", true);
+                        }
+                        case ACK -> {
+                            return new End(End.Outcome.PROTOCOL, "the puppet sent a master's acknowledgement", out.tapline());
+                        }
+                    }
+                } catch (IOException e) {
+                    return ended(e);
+                }
+            }
+        }
+
+        private End gone() {
+            return new End(End.Outcome.INTERFACE, tap.name() + ": " + tapFailure.get().getMessage(), out.tapline());
+        }
+
+        private void apply(PuppetReader.Ifreq r) {
+            if (!settings.configure()) {
+                log.info(String.format("configure request [%04x] ignored (-C)", r.request()));
+                return;
+            }
+            String name = tap.name();
+            try {
+                switch (r.request()) {
+                    case PuppetWire.SIOCSIFHWADDR -> Interfaces.setMac(name, Arrays.copyOf(r.data(), 6));
+                    case PuppetWire.SIOCSIFMTU -> Interfaces.setMtu(name, mtu(r.mtu()));
+                    case PuppetWire.SIOCSIFADDR -> Interfaces.setIpv4Address(name, v4(r));
+                    case PuppetWire.SIOCSIFDSTADDR -> Interfaces.setIpv4PeerAddress(name, v4(r));
+                    case PuppetWire.SIOCSIFBRDADDR -> Interfaces.setIpv4Broadcast(name, v4(r));
+                    case PuppetWire.SIOCSIFNETMASK -> Interfaces.setIpv4Netmask(name, v4(r));
+                    default -> {
+                        log.info(String.format("configure request [%04x] unknown: ignored", r.request()));
+                        return;
+                    }
+                }
+                log.debug(String.format("configure request [%04x] applied", r.request()));
+            } catch (IOException e) {
+                log.info(String.format("configure request [%04x] failed: %s", r.request(), e.getMessage()));
+            }
+        }
+
+        /**
+         * The TAP's MTU for a remote MTU. An etherpuppet link carries frames of at most 1598 bytes, and
+         * etherpuppet's puppet sends 4 bytes more than each frame it is given (a full-size frame then fails
+         * and ends it): for a peer that is not tapline the MTU is lowered to what passes.
+         */
+        private int mtu(int remote) {
+            if (peerTapline) {
+                return remote;
+            }
+            int m = Math.min(remote - 4, PuppetWire.REFERENCE_MTU - 2 - 14);
+            log.info("MTU " + remote + " lowered to " + m + " for an etherpuppet peer (its frames carry at most "
+                    + (PuppetWire.REFERENCE_MTU - 2) + " bytes, and its puppet adds 4 to each)");
+            return m;
+        }
+
+        private void addIpv6(byte[] p) {
+            if (!settings.configure()) {
+                return;
+            }
+            try {
+                Inet6Address a = (Inet6Address) InetAddress.getByAddress(Arrays.copyOf(p, 16));
+                Interfaces.addIpv6Address(tap.name(), a, p[16] & 0xff);
+                log.debug("IPv6 address " + a.getHostAddress() + "/" + (p[16] & 0xff) + " applied");
+            } catch (IOException e) {
+                log.info("IPv6 address not applied: " + e.getMessage());
+            }
+        }
+
+        private static Inet4Address v4(PuppetReader.Ifreq r) throws IOException {
+            return (Inet4Address) InetAddress.getByAddress(Arrays.copyOfRange(r.data(), 2, 6));
+        }
+
+        private void configured() throws IOException {
+            if (configuredHere) {
+                return;
+            }
+            configuredHere = true;
+            if (configuredOnce) {
+                return;
+            }
+            configuredOnce = true;
+            if (settings.up()) {
+                Interfaces.setUp(tap.name(), true);
+                log.info(tap.name() + " is up");
+            }
+            if (settings.upCommand() != null) {
+                ProcessBuilder pb = new ProcessBuilder("sh", "-c", settings.upCommand()).inheritIO();
+                pb.environment().put("PUPPET_IFACE", tap.name());
+                Process p = pb.start();
+                p.getOutputStream().close();
+                log.info("started: " + settings.upCommand());
+            }
         }
     }
 }

@@ -28,12 +28,15 @@ final class PuppetReader {
         }
     }
 
-    enum Kind { FRAME, IFREQ, CONF_FINISHED }
+    enum Kind { FRAME, IFREQ, CONF_FINISHED, HELLO, ACK, UPGRADE, IPV6, BYE }
 
     private final DataInputStream in;
-    private final byte[] frame = new byte[PuppetWire.MAX_FRAME + 2];
+    private final byte[] frame = new byte[PuppetWire.MAX_RECORD + 2];
     private int frameLength;
     private Ifreq ifreq;
+    private byte[] payload;
+    /** After ACK (master to puppet) or UPGRADE (puppet to master): tapline records. */
+    private boolean tapline;
 
     private int version = PuppetWire.VERSION_03;
 
@@ -56,6 +59,47 @@ final class PuppetReader {
 
     /** Reads the next message; null at a clean end of stream. */
     Kind next() throws IOException {
+        return tapline ? nextRecord() : nextMessage();
+    }
+
+    private Kind nextRecord() throws IOException {
+        int w;
+        try {
+            w = in.readInt();
+        } catch (EOFException e) {
+            return null;
+        }
+        int len = w & 0xff_ffff;
+        if (len > PuppetWire.MAX_RECORD) {
+            throw new PuppetProtocolException("the peer sent a " + len + "-byte record (at most " + PuppetWire.MAX_RECORD + ")");
+        }
+        if ((w & PuppetWire.REC_CMD) == 0) {
+            if ((w >>> 24) != 0) {
+                throw new PuppetProtocolException(String.format("the peer sent a record word 0x%08x with reserved bits set", w));
+            }
+            in.readFully(frame, 2, len);
+            frameLength = len;
+            return Kind.FRAME;
+        }
+        int type = (w >>> 24) & 0x7f;
+        if (len > 4096) {
+            throw new PuppetProtocolException("the peer sent a " + len + "-byte command (type " + type + ")");
+        }
+        payload = new byte[len];
+        in.readFully(payload);
+        return switch (type) {
+            case PuppetWire.REC_IPV6 -> {
+                if (len != 17 || (payload[16] & 0xff) > 128) {
+                    throw new PuppetProtocolException("the peer sent a malformed IPv6 address record (" + len + " bytes)");
+                }
+                yield Kind.IPV6;
+            }
+            case PuppetWire.REC_BYE -> Kind.BYE;
+            default -> throw new PuppetProtocolException("the peer sent unknown command record " + type);
+        };
+    }
+
+    private Kind nextMessage() throws IOException {
         int n;
         try {
             n = in.readUnsignedShort();
@@ -71,16 +115,24 @@ final class PuppetReader {
                     byte[] b = new byte[PuppetWire.requestSize(version)];
                     in.readFully(b);
                     ifreq = new Ifreq(req, b, PuppetWire.requestOrder(version));
-                    return Kind.IFREQ;
+                    return PuppetWire.isHello(req, b) ? Kind.HELLO : Kind.IFREQ;
                 }
                 case PuppetWire.CMD_CONF_FINISHED -> {
                     return Kind.CONF_FINISHED;
                 }
-                default -> throw new IOException(String.format("the peer sent unknown command 0x%04x", n));
+                case PuppetWire.CMD_ACK -> {
+                    tapline = true;
+                    return Kind.ACK;
+                }
+                case PuppetWire.CMD_UPGRADE -> {
+                    tapline = true;
+                    return Kind.UPGRADE;
+                }
+                default -> throw new PuppetProtocolException(String.format("the peer sent unknown command 0x%04x", n));
             }
         }
         if (n < 2) {
-            throw new IOException("the peer sent a " + n + "-byte frame message (at least 2: the protocol word)");
+            throw new PuppetProtocolException("the peer sent a " + n + "-byte frame message (at least 2: the protocol word)");
         }
         in.readFully(frame, 0, n);
         frameLength = n - 2;
@@ -98,5 +150,10 @@ final class PuppetReader {
 
     Ifreq ifreq() {
         return ifreq;
+    }
+
+    /** The last command record's payload. */
+    byte[] payload() {
+        return payload;
     }
 }

@@ -3,7 +3,9 @@ package org.tapline.puppet;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.tapline.link.PcapLink;
 import org.tapline.os.Interfaces;
@@ -14,93 +16,207 @@ import org.tapline.os.PcapHandle;
  * interface sees goes to the master, everything the master sends leaves by the interface. The
  * capture filter leaves the puppet's own connection out (unless -B), so there is no loop.
  *
- * <p>Threads: a platform thread runs the capture (a blocking native loop) into the stream; the
- * calling thread reads the socket and injects.
+ * <p>Threads: a platform thread runs the capture into the stream; the calling thread reads the
+ * socket and injects. One object serves one connection at a time; {@link #stop} may come from any
+ * thread.
  */
 public final class PuppetSide {
-    private final String iface;
-    private final String exclusion;
-    private final boolean copyConfig;
-    private final PuppetLog log;
-
     /** {@code exclusion}: a tcpdump filter of the traffic to leave out, or null for none (-B). */
-    public PuppetSide(String iface, String exclusion, boolean copyConfig, PuppetLog log) {
-        this.iface = iface;
-        this.exclusion = exclusion;
-        this.copyConfig = copyConfig;
+    public record Settings(String iface, boolean copyConfig, boolean compat) {}
+
+    private final Settings settings;
+    private final PuppetLog log;
+    private final Counters counters;
+    private volatile Session current;
+
+    public PuppetSide(Settings settings, PuppetLog log, Counters counters) {
+        this.settings = settings;
         this.log = log;
+        this.counters = counters;
     }
 
-    /** Serves one connection until either side ends it; returns why it ended. */
-    public String run(Socket s, boolean connector, int version) throws IOException {
-        PuppetReader in = new PuppetReader(s.getInputStream());
-        int v = Handshake.run(connector, version, in, s.getOutputStream());
-        PcapHandle.Options o = PcapHandle.Options.defaults().withImmediate(true);
-        try (PcapLink link = PcapLink.open(iface, o)) {
-            if (exclusion != null) {
-                link.setFilter(exclusion);
-                log.debug("leaving out " + exclusion);
-            }
-            Stream out = new Stream(s.getOutputStream(), PuppetWire.REFERENCE_MTU - 2);
-            int arphrd = link.linkType() == 1 ? PuppetWire.ARPHRD_ETHER : PuppetWire.ARPHRD_PPP;
-            out.write(new byte[] {(byte) (arphrd >> 8), (byte) arphrd});
-            if (copyConfig) {
-                sendConfig(out, v);
-            }
-            out.flush();
-            log.info("communication established with " + s.getRemoteSocketAddress());
-            Thread capture = Thread.ofPlatform().name("puppet-capture-" + iface).daemon().start(() -> out.pumpFrom(link, s, log));
+    /** Serves one connection until either side ends it; returns how it ended. */
+    public End run(Socket s, boolean connector, int version, String exclusion) {
+        Session session = new Session(s, log, counters);
+        current = session;
+        try {
+            return session.run(connector, version, exclusion);
+        } finally {
+            current = null;
+        }
+    }
+
+    /** Ends the connection on purpose (a goodbye first, to a tapline peer). */
+    public void stop() {
+        Session s = current;
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    private final class Session extends Connection {
+        private final AtomicReference<IOException> linkFailure = new AtomicReference<>();
+
+        Session(Socket socket, PuppetLog log, Counters counters) {
+            super(socket, log, counters);
+        }
+
+        End run(boolean connector, int version, String exclusion) {
+            String iface = settings.iface();
+            int v;
             try {
-                return inject(in, link);
+                v = Handshake.run(connector, version, in, socket.getOutputStream());
+            } catch (IOException e) {
+                return ended(e);
+            }
+            PcapLink link;
+            try {
+                link = PcapLink.open(iface, PcapHandle.Options.defaults().withImmediate(true));
+                if (exclusion != null) {
+                    link.setFilter(exclusion);
+                    log.info("leaving out " + exclusion);
+                }
+            } catch (IOException e) {
+                return new End(End.Outcome.INTERFACE, e.getMessage(), false);
+            }
+            Thread capture = null;
+            try (link) {
+                try {
+                    int arphrd = link.linkType() == 1 ? PuppetWire.ARPHRD_ETHER : PuppetWire.ARPHRD_PPP;
+                    out.write(new byte[] {(byte) (arphrd >> 8), (byte) arphrd});
+                    if (!settings.compat()) {
+                        out.write(PuppetWire.hello(v));
+                    }
+                    if (settings.copyConfig()) {
+                        sendConfig(v);
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    return ended(e);
+                }
+                log.info("communication established with " + socket.getRemoteSocketAddress() + " (etherpuppet protocol "
+                        + PuppetWire.versionText(v) + ")");
+                capture = Thread.ofPlatform().name("puppet-capture-" + iface).daemon().start(() -> linkFailure.set(out.pumpFrom(link, socket)));
+                return inject(link, connector, version);
             } finally {
                 link.wakeUp();
-                try {
-                    capture.join(5_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (capture != null) {
+                    try {
+                        capture.join(5_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
-                log.info(out.counters());
+                try {
+                    counters.kernelDrops.set(link.stats().dropped());
+                } catch (IOException | RuntimeException ignored) {
+                    // the interface is gone: its last counts are lost with it
+                }
+                close();
+            }
+        }
+
+        private End inject(PcapLink link, boolean connector, int version) {
+            boolean anything = false;
+            while (true) {
+                PuppetReader.Kind k;
+                try {
+                    k = in.next();
+                } catch (IOException e) {
+                    return linkFailure.get() != null ? gone(linkFailure.get()) : ended(e);
+                }
+                if (k == null) {
+                    IOException f = linkFailure.get();
+                    if (f != null) {
+                        return gone(f);
+                    }
+                    return lost(connector && !anything && !out.tapline() ? Handshake.hungUpAfterVersion(version) : "the master closed the connection");
+                }
+                anything = true;
+                switch (k) {
+                    case FRAME -> {
+                        counters.receivedFrames.incrementAndGet();
+                        counters.receivedBytes.addAndGet(in.frameLength());
+                        try {
+                            link.send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
+                        } catch (IOException e) {
+                            if (!exists(settings.iface())) {
+                                return gone(e);
+                            }
+                            counters.dropped.incrementAndGet();
+                            log.debug("frame of " + in.frameLength() + " bytes not sent: " + e.getMessage());
+                        }
+                    }
+                    case ACK -> {
+                        if (settings.compat() || out.tapline()) {
+                            return new End(End.Outcome.PROTOCOL, "the master sent an unexpected tapline acknowledgement", out.tapline());
+                        }
+                        try {
+                            out.upgrade(PuppetWire.command(PuppetWire.CMD_UPGRADE));
+                            if (settings.copyConfig()) {
+                                sendIpv6();
+                            }
+                            out.flush();
+                        } catch (IOException e) {
+                            return ended(e);
+                        }
+                        log.info("tapline mode: batched records, whole frames up to the interface MTU");
+                    }
+                    case BYE -> {
+                        return new End(End.Outcome.STOPPED, "the master ended the session", true);
+                    }
+                    case IFREQ, CONF_FINISHED -> log.info("the master sent a configuration request: ignored");
+                    default -> {
+                        return new End(End.Outcome.PROTOCOL, "the master sent an unexpected " + k + " message", out.tapline());
+                    }
+                }
+            }
+        }
+
+        private End gone(IOException e) {
+            return new End(End.Outcome.INTERFACE, settings.iface() + ": " + e.getMessage(), out.tapline());
+        }
+
+        /** The interface's parameters, as etherpuppet sends them: MAC, MTU, address, peer, broadcast, netmask. */
+        private void sendConfig(int v) throws IOException {
+            String iface = settings.iface();
+            out.write(PuppetWire.ifreqAddress(v, PuppetWire.SIOCSIFHWADDR, iface, PuppetWire.ARPHRD_ETHER, Interfaces.mac(iface)));
+            out.write(PuppetWire.ifreqMtu(v, iface, Interfaces.mtu(iface)));
+            Inet4Address addr = orNull(() -> Interfaces.ipv4Address(iface));
+            if (addr != null) {
+                out.write(PuppetWire.ifreqAddress(v, PuppetWire.SIOCSIFADDR, iface, 2, PuppetWire.sockaddrIn(addr.getAddress())));
+                send(v, PuppetWire.SIOCSIFDSTADDR, orNull(() -> Interfaces.ipv4PeerAddress(iface)));
+                send(v, PuppetWire.SIOCSIFBRDADDR, orNull(() -> Interfaces.ipv4Broadcast(iface)));
+                send(v, PuppetWire.SIOCSIFNETMASK, orNull(() -> Interfaces.ipv4Netmask(iface)));
+            }
+            if (!PuppetWire.legacy(v)) {
+                // v0.3 has no such command: its master stops at an unknown one.
+                out.write(PuppetWire.confFinished());
+            }
+        }
+
+        private void send(int v, int request, Inet4Address a) throws IOException {
+            if (a != null) {
+                out.write(PuppetWire.ifreqAddress(v, request, settings.iface(), 2, PuppetWire.sockaddrIn(a.getAddress())));
+            }
+        }
+
+        /** Tapline mode: the interface's IPv6 addresses too (not link-local ones: the TAP makes its own from the MAC). */
+        private void sendIpv6() throws IOException {
+            for (Interfaces.Address a : Interfaces.addresses(settings.iface())) {
+                if (a.address() instanceof Inet6Address six && !six.isLinkLocalAddress()) {
+                    out.write(PuppetWire.record(PuppetWire.REC_IPV6, PuppetWire.ipv6(six.getAddress(), a.prefixLength())));
+                }
             }
         }
     }
 
-    private String inject(PuppetReader in, PcapLink link) throws IOException {
-        while (true) {
-            PuppetReader.Kind k;
-            try {
-                k = in.next();
-            } catch (java.net.SocketException e) {
-                return "connection closed: " + e.getMessage();
-            }
-            if (k == null) {
-                return "the master closed the connection";
-            }
-            if (k == PuppetReader.Kind.FRAME) {
-                link.send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
-            }
-        }
-    }
-
-    /** The interface's parameters, as etherpuppet sends them: MAC, MTU, address, peer, broadcast, netmask. */
-    private void sendConfig(Stream out, int v) throws IOException {
-        out.write(PuppetWire.ifreqAddress(v, PuppetWire.SIOCSIFHWADDR, iface, PuppetWire.ARPHRD_ETHER, Interfaces.mac(iface)));
-        out.write(PuppetWire.ifreqMtu(v, iface, Interfaces.mtu(iface)));
-        Inet4Address addr = orNull(() -> Interfaces.ipv4Address(iface));
-        if (addr != null) {
-            out.write(PuppetWire.ifreqAddress(v, PuppetWire.SIOCSIFADDR, iface, 2, PuppetWire.sockaddrIn(addr.getAddress())));
-            send(out, v, PuppetWire.SIOCSIFDSTADDR, orNull(() -> Interfaces.ipv4PeerAddress(iface)));
-            send(out, v, PuppetWire.SIOCSIFBRDADDR, orNull(() -> Interfaces.ipv4Broadcast(iface)));
-            send(out, v, PuppetWire.SIOCSIFNETMASK, orNull(() -> Interfaces.ipv4Netmask(iface)));
-        }
-        if (!PuppetWire.legacy(v)) {
-            // v0.3 has no such command: its master stops at an unknown one.
-            out.write(PuppetWire.confFinished());
-        }
-    }
-
-    private void send(Stream out, int v, int request, Inet4Address a) throws IOException {
-        if (a != null) {
-            out.write(PuppetWire.ifreqAddress(v, request, iface, 2, PuppetWire.sockaddrIn(a.getAddress())));
+    static boolean exists(String iface) {
+        try {
+            Interfaces.index(iface);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -115,4 +231,5 @@ public final class PuppetSide {
             return null; // the interface has no such address: etherpuppet would stop here; we send the rest
         }
     }
+
 }

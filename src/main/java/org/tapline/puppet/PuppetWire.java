@@ -18,6 +18,17 @@ import java.nio.ByteBuffer;
  * </pre>
  * A length word with the top bit set is a command. The reference truncates frames to 1600 bytes
  * (its MTU); the length field allows 32767.
+ *
+ * <p>Tapline mode, negotiated so that etherpuppet peers never see it:
+ * <pre>
+ *  puppet -> master : HELLO, a CMD_IFREQ for SIOCGIFFLAGS (a harmless get for etherpuppet's master) named
+ *                     "tapline/1", sent before the parameters
+ *  master -> puppet : 0x8074 ACK, then the master writes tapline records
+ *  puppet -> master : 0x8075 UPGRADE, then the puppet writes tapline records
+ *  record           : word (4): bit 31 command, bits 24-30 command type, bits 0-23 length | length bytes
+ *                     frames are whole (no protocol word, no 1600-byte cut); commands: IPV6 address
+ *                     (16 + prefix length 1), BYE (the peer ends on purpose: do not reconnect)
+ * </pre>
  */
 public final class PuppetWire {
     public static final int VERSION_03 = 0x13370103;
@@ -43,11 +54,55 @@ public final class PuppetWire {
     public static final int SIOCSIFBRDADDR = 0x891a;
     public static final int SIOCSIFNETMASK = 0x891c;
 
+    /** SIOCGIFFLAGS: the request number of the tapline hello. */
+    public static final int SIOCGIFFLAGS = 0x8913;
+    public static final String HELLO_NAME = "tapline/1";
+    public static final int CMD_ACK = 0x0074;
+    public static final int CMD_UPGRADE = 0x0075;
+    /** Tapline records. */
+    public static final int REC_CMD = 0x8000_0000;
+    public static final int REC_IPV6 = 1;
+    public static final int REC_BYE = 2;
+    /** The largest tapline record: a 64 KiB IP packet in any link header, with room to spare. */
+    public static final int MAX_RECORD = 1 << 18;
+
     private PuppetWire() {}
+
+    /** The tapline hello, a CMD_IFREQ in the session's layout. */
+    public static byte[] hello(int version) {
+        ByteBuffer b = ifreqHead(version, SIOCGIFFLAGS, HELLO_NAME);
+        return b.array();
+    }
+
+    /** True when a configuration request is the tapline hello. */
+    public static boolean isHello(int request, byte[] ifreq) {
+        byte[] n = HELLO_NAME.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return request == SIOCGIFFLAGS && ifreq.length >= NAME
+                && java.util.Arrays.equals(ifreq, 0, n.length, n, 0, n.length) && ifreq[n.length] == 0;
+    }
+
+    public static byte[] command(int cmd) {
+        return new byte[] {(byte) 0x80, (byte) cmd};
+    }
+
+    /** A tapline command record. */
+    public static byte[] record(int type, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(4 + payload.length);
+        b.putInt(REC_CMD | type << 24 | payload.length).put(payload);
+        return b.array();
+    }
+
+    /** An IPv6 address and prefix length (tapline IPV6 record payload). */
+    public static byte[] ipv6(byte[] address, int prefixLength) {
+        byte[] p = java.util.Arrays.copyOf(address, 17);
+        p[16] = (byte) prefixLength;
+        return p;
+    }
 
     /** "0.3" style text of a version word, for the mismatch message. */
     public static String versionText(int v) {
-        return String.format("%08x (%d.%d)", v, (v >> 8) & 0xff, v & 0xff);
+        return (v & 0xffff_ff00) == 0x1337_0100 ? String.format("%08x (0.%d)", v, v & 0xff)
+                : String.format("%08x (not an etherpuppet version)", v);
     }
 
     /** True for the v0.3 layout (host-order struct ifreq). */
@@ -91,7 +146,7 @@ public final class PuppetWire {
     }
 
     public static byte[] confFinished() {
-        return new byte[] {(byte) 0x80, CMD_CONF_FINISHED};
+        return command(CMD_CONF_FINISHED);
     }
 
     /** An IPv4 sockaddr's 14 data bytes: port 0 and the address. */

@@ -5,27 +5,32 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.concurrent.locks.ReentrantLock;
+
+import org.tapline.link.Link;
 
 /**
  * The sending half of a puppet connection: frames are appended to one buffer and leave in large
- * writes when the batch ends (etherpuppet sends each frame alone). Frames longer than the peer
- * takes are cut to its limit, as etherpuppet cuts at its MTU, and counted.
+ * writes when a batch ends (etherpuppet sends each frame alone). In etherpuppet framing, frames
+ * longer than it carries are cut to its limit and counted; after {@link #upgrade} frames go whole
+ * in tapline records.
  *
- * <p>{@code lock} guards the buffered stream: the frame pump and the configuration sender share it.
+ * <p>{@code lock} guards the buffered stream and the framing: the frame pump, the configuration
+ * sender and the upgrade share it.
  */
 final class Stream {
+    private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
     private final BufferedOutputStream out;
     private final ReentrantLock lock = new ReentrantLock();
-    private final int maxFrame;
-    private final byte[] scratch = new byte[PuppetWire.MAX_FRAME + 4];
-    private long frames;
-    private long bytes;
-    private long truncated;
+    private final Counters counters;
+    private final byte[] scratch = new byte[PuppetWire.MAX_RECORD + 4];
+    private volatile boolean tapline;
 
-    Stream(OutputStream out, int maxFrame) {
+    Stream(OutputStream out, Counters counters) {
         this.out = new BufferedOutputStream(out, 1 << 18);
-        this.maxFrame = maxFrame;
+        this.counters = counters;
     }
 
     void write(byte[] b) throws IOException {
@@ -37,23 +42,72 @@ final class Stream {
         }
     }
 
-    /** Appends one frame: length, protocol (the frame's ethertype), bytes. */
-    void frame(MemorySegment f) throws IOException {
-        int n = (int) Math.min(f.byteSize(), maxFrame);
-        if (n < f.byteSize()) {
-            truncated++;
-        }
-        int proto = f.byteSize() >= 14 ? Short.toUnsignedInt(f.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 12)) : 0;
+    /** Writes {@code marker} in etherpuppet framing, then switches to tapline records, atomically. */
+    void upgrade(byte[] marker) throws IOException {
         lock.lock();
         try {
-            scratch[0] = (byte) ((n + 2) >> 8);
-            scratch[1] = (byte) (n + 2);
-            scratch[2] = (byte) (proto >> 8);
-            scratch[3] = (byte) proto;
-            MemorySegment.copy(f, ValueLayout.JAVA_BYTE, 0, scratch, 4, n);
-            out.write(scratch, 0, n + 4);
-            frames++;
-            bytes += n;
+            out.write(marker);
+            tapline = true;
+            out.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The tapline goodbye; given up after half a second if the stream is stuck. */
+    void bye() {
+        try {
+            if (lock.tryLock(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                try {
+                    out.write(PuppetWire.record(PuppetWire.REC_BYE, new byte[0]));
+                    out.flush();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (IOException | InterruptedException ignored) {
+            // closing anyway: the peer will see a lost connection
+        }
+    }
+
+    boolean tapline() {
+        return tapline;
+    }
+
+    /** Appends one frame. */
+    void frame(MemorySegment f) throws IOException {
+        lock.lock();
+        try {
+            long size = f.byteSize();
+            int n;
+            int head;
+            if (tapline) {
+                if (size > PuppetWire.MAX_RECORD) {
+                    counters.dropped.incrementAndGet();
+                    return;
+                }
+                n = (int) size;
+                head = 4;
+                scratch[0] = 0;
+                scratch[1] = (byte) (n >> 16);
+                scratch[2] = (byte) (n >> 8);
+                scratch[3] = (byte) n;
+            } else {
+                n = (int) Math.min(size, PuppetWire.REFERENCE_MTU - 2);
+                if (n < size) {
+                    counters.cut.incrementAndGet();
+                }
+                int proto = size >= 14 ? Short.toUnsignedInt(f.get(BE_SHORT, 12)) : 0;
+                head = 4;
+                scratch[0] = (byte) ((n + 2) >> 8);
+                scratch[1] = (byte) (n + 2);
+                scratch[2] = (byte) (proto >> 8);
+                scratch[3] = (byte) proto;
+            }
+            MemorySegment.copy(f, ValueLayout.JAVA_BYTE, 0, scratch, head, n);
+            out.write(scratch, 0, n + head);
+            counters.sentFrames.incrementAndGet();
+            counters.sentBytes.addAndGet(n);
         } finally {
             lock.unlock();
         }
@@ -69,31 +123,44 @@ final class Stream {
     }
 
     /**
-     * Moves the frames a link receives into this stream until the link closes; a failure closes
-     * the socket, which ends the other direction too. Runs on the caller's (platform) thread.
+     * Moves the frames a link receives into this stream until the link closes or fails, or the
+     * connection fails. Either failure closes {@code socket}, which ends the other direction too.
+     * Returns the link's failure, or null (the link closed, or the connection failed: its reader
+     * reports that). Runs on the caller's (platform) thread.
      */
-    void pumpFrom(org.tapline.link.Link link, java.net.Socket socket, PuppetLog log) {
+    IOException pumpFrom(Link link, java.net.Socket socket) {
+        boolean[] writeFailed = {false};
         try {
-            while (true) {
-                int n = link.receive((lt, ts, len, data) -> frame(data), 256, 200);
+            while (!writeFailed[0]) {
+                int n = link.receive((lt, ts, len, data) -> {
+                    if (!writeFailed[0]) {
+                        try {
+                            frame(data);
+                        } catch (IOException e) {
+                            writeFailed[0] = true;
+                        }
+                    }
+                }, 256, 200);
                 if (n < 0) {
-                    break;
+                    return null;
                 }
-                if (n > 0) {
-                    flush();
+                if (n > 0 && !writeFailed[0]) {
+                    try {
+                        flush();
+                    } catch (IOException e) {
+                        writeFailed[0] = true;
+                    }
                 }
             }
+            return null;
         } catch (IOException e) {
-            log.debug(link.name() + " side ended: " + e.getMessage());
+            return e;
+        } finally {
             try {
                 socket.close();
             } catch (IOException ignored) {
                 // ending anyway
             }
         }
-    }
-
-    String counters() {
-        return frames + " frames, " + bytes + " bytes sent" + (truncated > 0 ? ", " + truncated + " cut to " + maxFrame + " bytes" : "");
     }
 }

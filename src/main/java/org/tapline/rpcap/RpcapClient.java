@@ -42,17 +42,8 @@ public final class RpcapClient implements AutoCloseable {
         /** Verifying against the certificates in a PEM file (e.g. a self-signed server's own certificate). */
         public static Tls trusting(java.nio.file.Path pem) throws IOException {
             try {
-                java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-                int i = 0;
-                for (java.security.cert.Certificate c : TlsFiles.certificates(pem)) {
-                    ks.setCertificateEntry("ca" + i++, c);
-                }
-                javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(ks);
                 SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, tmf.getTrustManagers(), null);
+                ctx.init(null, org.tapline.tls.TlsFiles.trustManagers(pem), null);
                 return new Tls(ctx, true);
             } catch (java.security.GeneralSecurityException e) {
                 throw new IOException(pem + ": " + e.getMessage(), e);

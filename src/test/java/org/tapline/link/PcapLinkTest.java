@@ -50,7 +50,9 @@ class PcapLinkTest {
                 // The replies and ARP went by too, but the filter kept them out.
                 assertEquals(0, link.receive(batch, 300));
                 PcapStats s = link.stats();
-                assertEquals(3, s.received());
+                // The kernel also counts what arrived between activation and setFilter (an IPv6
+                // router solicitation of the fresh veth, say): at least the three requests.
+                assertTrue(s.received() >= 3, "received " + s.received());
                 return types;
             }
         });

@@ -1,4 +1,4 @@
-package org.tapline.rpcap;
+package org.tapline.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,11 +17,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
- * TLS server context from PEM files as rpcapd takes them ({@code -K key.pem}, {@code -X cert.pem}),
+ * TLS contexts from PEM files as rpcapd (and tapline puppet) take them ({@code -K key.pem}, {@code -X cert.pem}),
  * with the JDK's own TLS (1.2 and 1.3). Keys must be PKCS#8 ("BEGIN PRIVATE KEY", what OpenSSL 3
  * writes); a PKCS#1 or SEC1 key gets a message with the command that converts it.
  */
@@ -30,23 +33,49 @@ public final class TlsFiles {
 
     public static SSLContext serverContext(Path keyFile, Path certFile) throws IOException {
         try {
-            List<Certificate> chain = certificates(certFile);
-            PrivateKey key = privateKey(keyFile, chain.getFirst().getPublicKey().getAlgorithm());
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            char[] none = new char[0];
-            ks.setKeyEntry("rpcapd", key, none, chain.toArray(new Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, none);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
+            ctx.init(keyManagers(keyFile, certFile), null, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS setup from " + keyFile + " and " + certFile + " failed: " + e.getMessage(), e);
         }
     }
 
-    static List<Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
+    /** Key managers presenting the certificate chain in {@code certFile} with the key in {@code keyFile}. */
+    public static KeyManager[] keyManagers(Path keyFile, Path certFile) throws IOException {
+        try {
+            List<Certificate> chain = certificates(certFile);
+            PrivateKey key = privateKey(keyFile, chain.getFirst().getPublicKey().getAlgorithm());
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            char[] none = new char[0];
+            ks.setKeyEntry("tapline", key, none, chain.toArray(new Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, none);
+            return kmf.getKeyManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS setup from " + keyFile + " and " + certFile + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Trust managers that accept chains ending at a certificate in {@code pem} (a CA, or a self-signed peer). */
+    public static TrustManager[] trustManagers(Path pem) throws IOException {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : certificates(pem)) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return tmf.getTrustManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IOException(pem + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static List<Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         List<Certificate> out = new ArrayList<>(cf.generateCertificates(new ByteArrayInputStream(read(file))));
         if (out.isEmpty()) {
@@ -55,7 +84,7 @@ public final class TlsFiles {
         return out;
     }
 
-    static PrivateKey privateKey(Path file, String algorithm) throws IOException, GeneralSecurityException {
+    public static PrivateKey privateKey(Path file, String algorithm) throws IOException, GeneralSecurityException {
         String pem = new String(read(file), StandardCharsets.US_ASCII);
         if (pem.contains("BEGIN RSA PRIVATE KEY") || pem.contains("BEGIN EC PRIVATE KEY") || pem.contains("ENCRYPTED")) {
             throw new IOException(file + ": the key must be an unencrypted PKCS#8 PEM key; convert it with "

@@ -1,0 +1,169 @@
+package org.tapline.puppet;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import org.tapline.tls.TlsFiles;
+
+/**
+ * TLS 1.3 between two tapline ends (etherpuppet has none: both ends must ask for it).
+ * <ul>
+ * <li>Certificates: each end presents its own and accepts the peer's only if it chains to the CA
+ *     file (the listener demands one from the connector). Names are not checked: puppets are
+ *     addressed by IP.</li>
+ * <li>Shared secret: each end uses a throwaway self-signed key (made once per run with the JDK's
+ *     keytool), and after the handshake proves it knows the secret with an HMAC over the TLS
+ *     session's exported keying material (RFC 5705) and its role. A man in the middle holds two
+ *     sessions with two different exports, so cannot pass on a proof.</li>
+ * </ul>
+ * Both may be given together.
+ */
+public final class PuppetTls {
+    private static final String LABEL = "EXPORTER-tapline-puppet";
+    private static final int PROOF = 32;
+
+    private final SSLContext context;
+    private final byte[] secret;
+    private PuppetTls(SSLContext context, byte[] secret) {
+        this.context = context;
+        this.secret = secret;
+    }
+
+    /**
+     * {@code secretFile}: the shared secret (its first line); {@code key}, {@code cert}, {@code ca}: PEM
+     * files, all three or none.
+     */
+    public static PuppetTls of(Path secretFile, Path key, Path cert, Path ca) throws IOException {
+        byte[] secret = null;
+        if (secretFile != null) {
+            String s = Files.readString(secretFile, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
+            if (s.length() < 8) {
+                throw new IOException(secretFile + ": the shared secret (first line) must have at least 8 characters");
+            }
+            secret = s.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            KeyManager[] km = cert != null ? TlsFiles.keyManagers(key, cert) : throwawayKey();
+            TrustManager[] tm = ca != null ? TlsFiles.trustManagers(ca) : new TrustManager[] {new AnyPeer()};
+            SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+            ctx.init(km, tm, null);
+            return new PuppetTls(ctx, secret);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS setup failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the handshake (and the secret proof) on a connected socket; the TLS socket carries the session. */
+    public Socket wrap(Socket plain, boolean connector) throws IOException {
+        SSLSocketFactory f = context.getSocketFactory();
+        SSLSocket s = (SSLSocket) f.createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+        s.setUseClientMode(connector);
+        if (!connector) {
+            s.setNeedClientAuth(true);
+        }
+        s.setEnabledProtocols(new String[] {"TLSv1.3"});
+        int timeout = plain.getSoTimeout();
+        s.setSoTimeout(10_000);
+        try {
+            s.startHandshake();
+            if (secret != null) {
+                prove(s, connector);
+            }
+        } catch (IOException e) {
+            s.close();
+            throw e instanceof PuppetProtocolException ? e : new javax.net.ssl.SSLException(e.getMessage(), e);
+        }
+        s.setSoTimeout(timeout);
+        return s;
+    }
+
+    private void prove(SSLSocket s, boolean connector) throws IOException {
+        byte[] exported = ((javax.net.ssl.ExtendedSSLSession) s.getSession()).exportKeyingMaterialData(LABEL, null, PROOF);
+        OutputStream o = s.getOutputStream();
+        o.write(proof(exported, connector));
+        o.flush();
+        byte[] theirs = new byte[PROOF];
+        try {
+            new DataInputStream(s.getInputStream()).readFully(theirs);
+        } catch (IOException e) {
+            throw new PuppetProtocolException("TLS: the peer hung up instead of proving it knows the shared secret");
+        }
+        if (!MessageDigest.isEqual(theirs, proof(exported, !connector))) {
+            throw new PuppetProtocolException("TLS: the peer does not know the shared secret");
+        }
+    }
+
+    private byte[] proof(byte[] exported, boolean connector) throws IOException {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update((connector ? "connector" : "listener").getBytes(StandardCharsets.US_ASCII));
+            return mac.doFinal(exported);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** An EC key and self-signed certificate for this run, made by the JDK's keytool. */
+    private static KeyManager[] throwawayKey() throws IOException, GeneralSecurityException {
+        Path dir = Files.createTempDirectory("tapline-puppet");
+        Path store = dir.resolve("key.p12");
+        String pass = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(8));
+        try {
+            Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+            Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "puppet", "-keyalg", "EC", "-groupname",
+                    "secp256r1", "-dname", "CN=tapline puppet", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                    store.toString(), "-storepass", pass).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException("keytool could not make a key: " + out.strip());
+            }
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(store)) {
+                ks.load(in, pass.toCharArray());
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, pass.toCharArray());
+            return kmf.getKeyManagers();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while making a key");
+        } finally {
+            Files.deleteIfExists(store);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Shared-secret mode: the certificate proves nothing; the secret proof after the handshake does. */
+    private static final class AnyPeer implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
