@@ -100,7 +100,7 @@ public final class MasterSide implements AutoCloseable {
                         return;
                     }
                     try {
-                        s.out.frame(data);
+                        s.out.frame(lt, data);
                     } catch (IOException e) {
                         current.compareAndSet(s, null);
                         s.close();

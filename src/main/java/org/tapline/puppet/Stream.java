@@ -22,6 +22,8 @@ import org.tapline.link.Link;
 final class Stream {
     private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    private static final int LINKTYPE_RAW = 101;
+
     private final BufferedOutputStream out;
     private final ReentrantLock lock = new ReentrantLock();
     private final Counters counters;
@@ -74,8 +76,8 @@ final class Stream {
         return tapline;
     }
 
-    /** Appends one frame. */
-    void frame(MemorySegment f) throws IOException {
+    /** Appends one frame of link type {@code linkType} (Ethernet, or raw IP from a TUN). */
+    void frame(int linkType, MemorySegment f) throws IOException {
         lock.lock();
         try {
             long size = f.byteSize();
@@ -97,7 +99,7 @@ final class Stream {
                 if (n < size) {
                     counters.cut.incrementAndGet();
                 }
-                int proto = size >= 14 ? Short.toUnsignedInt(f.get(BE_SHORT, 12)) : 0;
+                int proto = protocol(linkType, f);
                 head = 4;
                 scratch[0] = (byte) ((n + 2) >> 8);
                 scratch[1] = (byte) (n + 2);
@@ -111,6 +113,15 @@ final class Stream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The protocol word etherpuppet puts before a frame: the ethertype, or for raw IP its version's. */
+    static int protocol(int linkType, MemorySegment f) {
+        if (linkType == LINKTYPE_RAW) {
+            int version = f.byteSize() > 0 ? (f.get(ValueLayout.JAVA_BYTE, 0) & 0xf0) >> 4 : 0;
+            return version == 6 ? 0x86dd : 0x0800;
+        }
+        return f.byteSize() >= 14 ? Short.toUnsignedInt(f.get(BE_SHORT, 12)) : 0;
     }
 
     void flush() throws IOException {
@@ -135,7 +146,7 @@ final class Stream {
                 int n = link.receive((lt, ts, len, data) -> {
                     if (!writeFailed[0]) {
                         try {
-                            frame(data);
+                            frame(lt, data);
                         } catch (IOException e) {
                             writeFailed[0] = true;
                         }
