@@ -100,6 +100,7 @@ public final class PuppetSide {
                 return inject(link, connector, version);
             } finally {
                 link.wakeUp();
+                close(); // a capture thread busy with frames stops at its next write
                 if (capture != null) {
                     try {
                         capture.join(5_000);
@@ -112,7 +113,6 @@ public final class PuppetSide {
                 } catch (IOException | RuntimeException ignored) {
                     // the interface is gone: its last counts are lost with it
                 }
-                close();
             }
         }
 
