@@ -79,6 +79,16 @@ public final class Interfaces {
         }
     }
 
+    /** True while an interface of that name exists (in this namespace). */
+    public static boolean exists(String name) {
+        try {
+            index(name);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static int mtu(String name) throws IOException {
         return ioctl(name, SIOCGIFMTU, "SIOCGIFMTU", null).get(JAVA_INT, Ifreq.UNION);
     }

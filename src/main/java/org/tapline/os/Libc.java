@@ -69,6 +69,7 @@ final class Libc {
     static final short POLLOUT = 0x4;
     static final short POLLERR = 0x8;
     static final short POLLHUP = 0x10;
+    static final short POLLNVAL = 0x20;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int AF_PACKET = 17;

@@ -160,6 +160,11 @@ public final class PcapHandle implements AutoCloseable {
                 long ignored = (long) Libc.READ.invokeExact(pollState, wakeFd, wakeValue, 8L);
                 return false;
             }
+            if (rc > 0 && (pollFds.get(JAVA_SHORT, 6) & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) != 0) {
+                // libpcap in non-blocking mode never polls, so it would not say this itself.
+                throw new NativeException("poll", device, 0, Interfaces.exists(device)
+                        ? "The interface went down" : "The interface disappeared");
+            }
             return !closed;
         } catch (IOException e) {
             throw e;

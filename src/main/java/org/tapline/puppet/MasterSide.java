@@ -145,7 +145,8 @@ public final class MasterSide implements AutoCloseable {
                 legacy = PuppetWire.legacy(Handshake.run(connector, version, in, socket.getOutputStream()));
                 arphrd = in.readLinkType();
             } catch (java.io.EOFException e) {
-                return lost(connector ? Handshake.hungUpAfterVersion(version) : e.getMessage());
+                return lost(connector ? Handshake.hungUpAfterVersion(version)
+                        : e.getMessage() != null ? e.getMessage() : "the puppet closed the connection before sending its link type");
             } catch (IOException e) {
                 return ended(e);
             }
@@ -187,7 +188,7 @@ public final class MasterSide implements AutoCloseable {
                             try {
                                 tap.send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
                             } catch (IOException e) {
-                                if (!PuppetSide.exists(tap.name())) {
+                                if (!Interfaces.exists(tap.name())) {
                                     return gone();
                                 }
                                 counters.dropped.incrementAndGet();
@@ -230,7 +231,8 @@ public final class MasterSide implements AutoCloseable {
         }
 
         private End gone() {
-            return new End(End.Outcome.INTERFACE, tap.name() + ": " + tapFailure.get().getMessage(), out.tapline());
+            String m = String.valueOf(tapFailure.get().getMessage());
+            return new End(End.Outcome.INTERFACE, m.contains(tap.name()) ? m : tap.name() + ": " + m, out.tapline());
         }
 
         private void apply(PuppetReader.Ifreq r) {

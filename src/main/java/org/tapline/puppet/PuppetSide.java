@@ -96,7 +96,7 @@ public final class PuppetSide {
                 }
                 log.info("communication established with " + socket.getRemoteSocketAddress() + " (etherpuppet protocol "
                         + PuppetWire.versionText(v) + ")");
-                capture = Thread.ofPlatform().name("puppet-capture-" + iface).daemon().start(() -> linkFailure.set(out.pumpFrom(link, socket)));
+                capture = Thread.ofPlatform().name("puppet-capture-" + iface).daemon().start(() -> out.pumpFrom(link, socket, linkFailure));
                 return inject(link, connector, version);
             } finally {
                 link.wakeUp();
@@ -140,7 +140,7 @@ public final class PuppetSide {
                         try {
                             link.send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
                         } catch (IOException e) {
-                            if (!exists(settings.iface())) {
+                            if (!Interfaces.exists(settings.iface())) {
                                 return gone(e);
                             }
                             counters.dropped.incrementAndGet();
@@ -174,7 +174,8 @@ public final class PuppetSide {
         }
 
         private End gone(IOException e) {
-            return new End(End.Outcome.INTERFACE, settings.iface() + ": " + e.getMessage(), out.tapline());
+            String m = String.valueOf(e.getMessage());
+            return new End(End.Outcome.INTERFACE, m.contains(settings.iface()) ? m : settings.iface() + ": " + m, out.tapline());
         }
 
         /** The interface's parameters, as etherpuppet sends them: MAC, MTU, address, peer, broadcast, netmask. */
@@ -211,14 +212,6 @@ public final class PuppetSide {
         }
     }
 
-    static boolean exists(String iface) {
-        try {
-            Interfaces.index(iface);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private interface Get {
         Inet4Address get() throws IOException;

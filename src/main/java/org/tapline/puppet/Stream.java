@@ -135,11 +135,11 @@ final class Stream {
 
     /**
      * Moves the frames a link receives into this stream until the link closes or fails, or the
-     * connection fails. Either failure closes {@code socket}, which ends the other direction too.
-     * Returns the link's failure, or null (the link closed, or the connection failed: its reader
-     * reports that). Runs on the caller's (platform) thread.
+     * connection fails. Either failure closes {@code socket}, which ends the other direction too;
+     * a failure of the link is put in {@code linkFailure} first, so the reader that sees the closed
+     * socket knows why. Runs on the caller's (platform) thread.
      */
-    IOException pumpFrom(Link link, java.net.Socket socket) {
+    void pumpFrom(Link link, java.net.Socket socket, java.util.concurrent.atomic.AtomicReference<IOException> linkFailure) {
         boolean[] writeFailed = {false};
         try {
             while (!writeFailed[0]) {
@@ -153,7 +153,7 @@ final class Stream {
                     }
                 }, 256, 200);
                 if (n < 0) {
-                    return null;
+                    return;
                 }
                 if (n > 0 && !writeFailed[0]) {
                     try {
@@ -163,9 +163,8 @@ final class Stream {
                     }
                 }
             }
-            return null;
         } catch (IOException e) {
-            return e;
+            linkFailure.set(e);
         } finally {
             try {
                 socket.close();
