@@ -88,12 +88,30 @@ public final class PuppetTls {
             if (secret != null) {
                 prove(s, connector);
             }
+            confirm(s, connector);
         } catch (IOException e) {
             s.close();
             throw e instanceof PuppetProtocolException ? e : new javax.net.ssl.SSLException(e.getMessage(), e);
         }
         s.setSoTimeout(timeout);
         return s;
+    }
+
+    /**
+     * In TLS 1.3 the connector's handshake ends before the listener has checked the connector's
+     * certificate: the listener says "accepted" with one byte, so a refusal shows here (as the
+     * listener's alert) and not as a broken pipe later.
+     */
+    private static void confirm(SSLSocket s, boolean connector) throws IOException {
+        if (!connector) {
+            s.getOutputStream().write(1);
+            s.getOutputStream().flush();
+            return;
+        }
+        int b = s.getInputStream().read();
+        if (b != 1) {
+            throw new PuppetProtocolException("TLS: the listener did not accept the session" + (b < 0 ? " (it hung up)" : ""));
+        }
     }
 
     private void prove(SSLSocket s, boolean connector) throws IOException {
