@@ -185,6 +185,11 @@ public final class MasterSide implements AutoCloseable {
                             }
                             counters.receivedFrames.incrementAndGet();
                             counters.receivedBytes.addAndGet(in.frameLength());
+                            if (in.frameLength() > org.tapline.os.TunDevice.MAX_FRAME) {
+                                counters.dropped.incrementAndGet();
+                                log.debug("frame of " + in.frameLength() + " bytes is larger than a TAP carries: dropped");
+                                continue;
+                            }
                             try {
                                 tap.send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
                             } catch (IOException e) {
