@@ -18,10 +18,20 @@ public final class TapLink implements Link {
     private static final int LINKTYPE_RAW = 101;
     /** Frames larger than this cannot come out of a TAP . */
     private static final int MAX_FRAME = TunDevice.MAX_FRAME;
+    private static final MemorySegment NO_HEADER = MemorySegment.ofArray(new byte[TunDevice.VNET_HDR]);
 
     private final TunDevice device;
     /** Used by the receiving thread only. */
     private MemorySegment readBuffer;
+    /** Used by the sending thread only: a zero virtio_net_hdr and the frame, when the device has headers. */
+    private MemorySegment sendBuffer;
+
+    /** Frames with their virtio_net_hdr (see {@link #openTapWithOffloads}). */
+    @FunctionalInterface
+    public interface OffloadSink {
+        /** {@code header} and {@code frame} are valid only during the call. */
+        void accept(MemorySegment header, MemorySegment frame) throws IOException;
+    }
 
     private TapLink(TunDevice device) {
         this.device = device;
@@ -30,6 +40,20 @@ public final class TapLink implements Link {
     /** Creates (or attaches to) TAP {@code name}; {@code tap%d} lets the kernel number it. */
     public static TapLink openTap(String name) throws IOException {
         return new TapLink(TunDevice.open(name, TunDevice.Mode.TAP));
+    }
+
+    /**
+     * A TAP whose frames carry a virtio_net_hdr, so that with {@link #setOffloads} on, the kernel
+     * hands over TCP super-frames and frames with checksums still to complete
+     * ({@link #receiveOffloaded}); {@link #receive} and {@link #send} hide the header.
+     */
+    public static TapLink openTapWithOffloads(String name) throws IOException {
+        return new TapLink(TunDevice.open(name, TunDevice.Mode.TAP, true));
+    }
+
+    /** Whether the kernel may hand over super-frames and partial checksums (needs a TAP with offloads). */
+    public void setOffloads(boolean on) throws IOException {
+        device.setOffloads(on ? TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4 | TunDevice.TUN_F_TSO6 | TunDevice.TUN_F_TSO_ECN : 0);
     }
 
     /** Creates (or attaches to) TUN {@code name}, carrying IP packets without a link header. */
@@ -69,6 +93,9 @@ public final class TapLink implements Link {
     @Override
     public int receive(FrameBatch batch, int timeoutMillis) throws IOException {
         batch.clear();
+        if (device.vnetHeader()) {
+            throw new IllegalStateException(name() + " has virtio_net_hdr frames: receive them with a sink");
+        }
         if (batch.maxFrameBytes() < MAX_FRAME) {
             throw new IllegalArgumentException("a TAP batch needs room for a " + MAX_FRAME + "-byte frame");
         }
@@ -91,16 +118,27 @@ public final class TapLink implements Link {
 
     @Override
     public int receive(FrameSink sink, int maxFrames, int timeoutMillis) throws IOException {
+        int linkType = linkType();
+        long now = System.currentTimeMillis() * 1_000_000L;
+        return receiveOffloaded((header, frame) -> sink.accept(linkType, now, (int) frame.byteSize(), frame), maxFrames, timeoutMillis);
+    }
+
+    /**
+     * Like {@link #receive(FrameSink, int, int)}, with each frame's virtio_net_hdr (all zero on a
+     * device without headers). Returns the number of frames, 0 on timeout, -1 once closed.
+     */
+    public int receiveOffloaded(OffloadSink sink, int maxFrames, int timeoutMillis) throws IOException {
         MemorySegment buf = readBuffer();
         int n = device.read(buf, timeoutMillis);
         if (n <= 0) {
             return n;
         }
-        int linkType = linkType();
-        long now = System.currentTimeMillis() * 1_000_000L;
+        int skip = device.vnetHeader() ? TunDevice.VNET_HDR : 0;
         int count = 0;
         while (n > 0) {
-            sink.accept(linkType, now, n, buf.asSlice(0, n));
+            if (n >= skip) {
+                sink.accept(skip > 0 ? buf.asSlice(0, skip) : NO_HEADER, buf.asSlice(skip, n - skip));
+            }
             if (++count == maxFrames) {
                 break;
             }
@@ -112,14 +150,25 @@ public final class TapLink implements Link {
     /** The receiving thread's frame buffer (a TAP delivers one frame per read). */
     private MemorySegment readBuffer() {
         if (readBuffer == null) {
-            readBuffer = Arena.ofAuto().allocate(MAX_FRAME, 64);
+            readBuffer = Arena.ofAuto().allocate(MAX_FRAME + TunDevice.VNET_HDR, 64);
         }
         return readBuffer;
     }
 
     @Override
     public void send(MemorySegment frame) throws IOException {
-        device.write(frame);
+        if (!device.vnetHeader()) {
+            device.write(frame);
+            return;
+        }
+        if (frame.byteSize() > MAX_FRAME) {
+            throw new IOException(name() + ": a " + frame.byteSize() + "-byte frame is larger than a TAP carries");
+        }
+        if (sendBuffer == null) {
+            sendBuffer = Arena.ofAuto().allocate(MAX_FRAME + TunDevice.VNET_HDR, 64);
+        }
+        MemorySegment.copy(frame, 0, sendBuffer, TunDevice.VNET_HDR, frame.byteSize());
+        device.write(sendBuffer.asSlice(0, TunDevice.VNET_HDR + frame.byteSize()));
     }
 
     @Override

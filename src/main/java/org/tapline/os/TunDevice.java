@@ -22,6 +22,15 @@ public final class TunDevice implements AutoCloseable {
     // linux/if_tun.h: _IOW('T', 202, int) and friends, x86-64 encodings.
     static final long TUNSETIFF = 0x400454caL;
     static final long TUNSETPERSIST = 0x400454cbL;
+    /** _IOW('T', 208, unsigned int): which offloads the reader takes (TUN_F_*). */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final short IFF_VNET_HDR = 0x4000;
+    /** struct virtio_net_hdr, before each frame read or written when the device has {@code IFF_VNET_HDR}. */
+    public static final int VNET_HDR = 10;
+    public static final int TUN_F_CSUM = 0x01;
+    public static final int TUN_F_TSO4 = 0x02;
+    public static final int TUN_F_TSO6 = 0x04;
+    public static final int TUN_F_TSO_ECN = 0x08;
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
@@ -34,6 +43,7 @@ public final class TunDevice implements AutoCloseable {
 
     private final String name;
     private final Mode mode;
+    private final boolean vnetHeader;
     private final int fd;
     private final int wakeFd;
     private final Arena arena = Arena.ofShared();
@@ -42,13 +52,14 @@ public final class TunDevice implements AutoCloseable {
     private final MemorySegment pollFds = arena.allocate(2 * Libc.POLLFD_SIZE, 8);
     private final MemorySegment wakeValue = arena.allocate(JAVA_LONG);
     /** Native copy of heap frames handed to {@link #write}; used by the writer thread only. */
-    private final MemorySegment writeScratch = arena.allocate(MAX_FRAME, 64);
+    private final MemorySegment writeScratch = arena.allocate(MAX_FRAME + VNET_HDR, 64);
     private final ReentrantLock readLock = new ReentrantLock();
     private volatile boolean closed;
 
-    private TunDevice(String name, Mode mode, int fd, int wakeFd) {
+    private TunDevice(String name, Mode mode, boolean vnetHeader, int fd, int wakeFd) {
         this.name = name;
         this.mode = mode;
+        this.vnetHeader = vnetHeader;
         this.fd = fd;
         this.wakeFd = wakeFd;
         pollFds.set(JAVA_INT, 0, fd);
@@ -62,6 +73,15 @@ public final class TunDevice implements AutoCloseable {
      * {@code %d} lets the kernel pick the number ({@code tap%d}); {@link #name()} tells which.
      */
     public static TunDevice open(String requestedName, Mode mode) throws IOException {
+        return open(requestedName, mode, false);
+    }
+
+    /**
+     * As {@link #open(String, Mode)}; with {@code vnetHeader} every frame read or written is led by
+     * a {@link #VNET_HDR}-byte virtio_net_hdr, which lets {@link #setOffloads} hand over segmentation
+     * (GSO super-frames) and checksums.
+     */
+    public static TunDevice open(String requestedName, Mode mode, boolean vnetHeader) throws IOException {
         if (requestedName.getBytes().length >= Ifreq.NAME_SIZE) {
             throw new IllegalArgumentException("interface name '" + requestedName + "' is longer than 15 bytes");
         }
@@ -72,7 +92,7 @@ public final class TunDevice implements AutoCloseable {
                 throw Libc.failure("open(/dev/net/tun)", requestedName, st);
             }
             MemorySegment ifr = Ifreq.allocate(a, requestedName);
-            ifr.set(JAVA_SHORT, Ifreq.UNION, (short) ((mode == Mode.TAP ? IFF_TAP : IFF_TUN) | IFF_NO_PI));
+            ifr.set(JAVA_SHORT, Ifreq.UNION, (short) ((mode == Mode.TAP ? IFF_TAP : IFF_TUN) | IFF_NO_PI | (vnetHeader ? IFF_VNET_HDR : 0)));
             if ((int) Libc.IOCTL_PTR.invokeExact(st, fd, TUNSETIFF, ifr) < 0) {
                 NativeException e = Libc.failure("ioctl(TUNSETIFF)", requestedName, st);
                 Libc.uncheckedClose(fd);
@@ -86,7 +106,7 @@ public final class TunDevice implements AutoCloseable {
                 Libc.uncheckedClose(fd);
                 throw e;
             }
-            return new TunDevice(Ifreq.name(ifr), mode, fd, wake);
+            return new TunDevice(Ifreq.name(ifr), mode, vnetHeader, fd, wake);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -100,6 +120,26 @@ public final class TunDevice implements AutoCloseable {
 
     public Mode mode() {
         return mode;
+    }
+
+    public boolean vnetHeader() {
+        return vnetHeader;
+    }
+
+    /**
+     * The offloads this reader takes (TUN_F_* flags; 0 for none): with TSO the kernel hands over
+     * TCP super-frames of up to 64 KiB, with CSUM frames whose checksum is still to be completed,
+     * both described by the frame's virtio_net_hdr. Needs {@code vnetHeader}.
+     */
+    public void setOffloads(int flags) throws IOException {
+        try {
+            Libc.check((int) Libc.IOCTL_LONG.invokeExact(writeState, fd, TUNSETOFFLOAD, (long) flags),
+                    "ioctl(TUNSETOFFLOAD)", name, writeState);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** Keeps the interface after close (TUNSETPERSIST), or lets it go with the last fd. */
@@ -180,7 +220,7 @@ public final class TunDevice implements AutoCloseable {
      */
     public void write(MemorySegment frame) throws IOException {
         if (!frame.isNative()) {
-            if (frame.byteSize() > MAX_FRAME) {
+            if (frame.byteSize() > writeScratch.byteSize()) {
                 throw new IllegalArgumentException("a " + frame.byteSize() + "-byte frame is larger than a TAP carries");
             }
             MemorySegment.copy(frame, 0, writeScratch, 0, frame.byteSize());

@@ -29,6 +29,8 @@ public final class MasterSide implements AutoCloseable {
     private final PuppetLog log;
     private final Counters counters;
     private volatile TapLink tap;
+    /** The TAP has virtio_net_hdr frames: in tapline mode it hands over TCP super-frames. */
+    private boolean offloads;
     private Thread pump;
     private final AtomicReference<Session> current = new AtomicReference<>();
     private final AtomicReference<IOException> tapFailure = new AtomicReference<>();
@@ -81,7 +83,8 @@ public final class MasterSide implements AutoCloseable {
     private void openTap(int arphrd) throws IOException {
         boolean ppp = arphrd == PuppetWire.ARPHRD_PPP;
         log.info("remote link type is " + arphrd + (ppp ? " (PPP): making a TUN" : arphrd == 1 ? " (Ethernet)" : " (unknown: using Ethernet)"));
-        tap = ppp ? TapLink.openTun(settings.namePattern()) : TapLink.openTap(settings.namePattern());
+        tap = ppp ? TapLink.openTun(settings.namePattern()) : TapLink.openTapWithOffloads(settings.namePattern());
+        offloads = !ppp;
         if (settings.persistent()) {
             tap.setPersistent(true);
         }
@@ -93,14 +96,15 @@ public final class MasterSide implements AutoCloseable {
     private void pumpTap() {
         try {
             while (true) {
-                int n = tap.receive((lt, ts, len, data) -> {
+                int lt = tap.linkType();
+                int n = tap.receiveOffloaded((header, data) -> {
                     Session s = current.get();
                     if (s == null) {
                         counters.dropped.incrementAndGet();
                         return;
                     }
                     try {
-                        s.out.frame(lt, data);
+                        s.out.offloaded(lt, header, data);
                     } catch (IOException e) {
                         current.compareAndSet(s, null);
                         s.close();
@@ -163,7 +167,23 @@ public final class MasterSide implements AutoCloseable {
             if (tapFailure.get() != null) {
                 return new End(End.Outcome.INTERFACE, tap.name() + ": " + tapFailure.get().getMessage(), false);
             }
-            return receive();
+            try {
+                offload(false);
+                return receive();
+            } finally {
+                offload(false);
+            }
+        }
+
+        /** TCP super-frames and checksum offload on the TAP: only while a tapline puppet takes them. */
+        private void offload(boolean on) {
+            if (offloads) {
+                try {
+                    tap.setOffloads(on);
+                } catch (IOException e) {
+                    log.info("offloads on " + tap.name() + " not " + (on ? "enabled" : "disabled") + ": " + e.getMessage());
+                }
+            }
         }
 
         private End receive() {
@@ -206,6 +226,7 @@ public final class MasterSide implements AutoCloseable {
                             } else {
                                 peerTapline = true;
                                 out.upgrade(PuppetWire.command(PuppetWire.CMD_ACK));
+                                offload(true);
                             }
                         }
                         case UPGRADE -> {
@@ -225,8 +246,8 @@ public final class MasterSide implements AutoCloseable {
                         case BYE -> {
                             return new End(End.Outcome.STOPPED, "the puppet ended the session", true);
                         }
-                        case ACK -> {
-                            return new End(End.Outcome.PROTOCOL, "the puppet sent a master's acknowledgement", out.tapline());
+                        case ACK, OFFLOADED -> {
+                            return new End(End.Outcome.PROTOCOL, "the puppet sent a master's " + k + " message", out.tapline());
                         }
                     }
                 } catch (IOException e) {

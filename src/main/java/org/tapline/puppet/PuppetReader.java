@@ -28,7 +28,7 @@ final class PuppetReader {
         }
     }
 
-    enum Kind { FRAME, IFREQ, CONF_FINISHED, HELLO, ACK, UPGRADE, IPV6, BYE }
+    enum Kind { FRAME, OFFLOADED, IFREQ, CONF_FINISHED, HELLO, ACK, UPGRADE, IPV6, BYE }
 
     private final DataInputStream in;
     private final byte[] frame = new byte[PuppetWire.MAX_RECORD + 2];
@@ -82,6 +82,14 @@ final class PuppetReader {
             return Kind.FRAME;
         }
         int type = (w >>> 24) & 0x7f;
+        if (type == PuppetWire.REC_OFFLOADED) {
+            if (len <= PuppetWire.VNET_HDR) {
+                throw new PuppetProtocolException("the peer sent an offloaded frame of " + len + " bytes (header only)");
+            }
+            in.readFully(frame, 2, len);
+            frameLength = len;
+            return Kind.OFFLOADED;
+        }
         if (len > 4096) {
             throw new PuppetProtocolException("the peer sent a " + len + "-byte command (type " + type + ")");
         }
@@ -139,7 +147,10 @@ final class PuppetReader {
         return Kind.FRAME;
     }
 
-    /** The last frame's bytes start at 2 in {@link #buffer()} (after the protocol word). */
+    /**
+     * The last frame's bytes start at 2 in {@link #buffer()} (after the protocol word); an
+     * OFFLOADED frame's there start with its virtio_net_hdr.
+     */
     byte[] buffer() {
         return frame;
     }

@@ -8,7 +8,9 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.tapline.link.PcapLink;
+import org.tapline.os.BpfCodes;
 import org.tapline.os.Interfaces;
+import org.tapline.os.PacketSocket;
 import org.tapline.os.PcapHandle;
 
 /**
@@ -56,6 +58,7 @@ public final class PuppetSide {
 
     private final class Session extends Connection {
         private final AtomicReference<IOException> linkFailure = new AtomicReference<>();
+        private PacketSocket offloadSocket;
 
         Session(Socket socket, PuppetLog log, Counters counters) {
             super(socket, log, counters);
@@ -72,8 +75,9 @@ public final class PuppetSide {
             PcapLink link;
             try {
                 link = PcapLink.open(iface, PcapHandle.Options.defaults().withImmediate(true));
+                // The master's offloaded frames go out by another socket, marked: left out too.
+                link.setFilter(PacketSocket.leavingOut(BpfCodes.compile(link.linkType(), link.snaplen(), exclusion == null ? "" : exclusion)));
                 if (exclusion != null) {
-                    link.setFilter(exclusion);
                     log.info("leaving out " + exclusion);
                 }
             } catch (IOException e) {
@@ -107,6 +111,9 @@ public final class PuppetSide {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                }
+                if (offloadSocket != null) {
+                    offloadSocket.close();
                 }
                 try {
                     counters.kernelDrops.set(link.stats().dropped());
@@ -147,6 +154,19 @@ public final class PuppetSide {
                             log.debug("frame of " + in.frameLength() + " bytes not sent: " + e.getMessage());
                         }
                     }
+                    case OFFLOADED -> {
+                        counters.receivedFrames.incrementAndGet();
+                        counters.receivedBytes.addAndGet(in.frameLength() - PuppetWire.VNET_HDR);
+                        try {
+                            offloadSocket().send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
+                        } catch (IOException e) {
+                            if (!Interfaces.exists(settings.iface())) {
+                                return gone(e);
+                            }
+                            counters.dropped.incrementAndGet();
+                            log.debug("offloaded frame of " + in.frameLength() + " bytes not sent: " + e.getMessage());
+                        }
+                    }
                     case ACK -> {
                         if (settings.compat() || out.tapline()) {
                             return new End(End.Outcome.PROTOCOL, "the master sent an unexpected tapline acknowledgement", out.tapline());
@@ -171,6 +191,14 @@ public final class PuppetSide {
                     }
                 }
             }
+        }
+
+        /** The socket for the master's offloaded frames, opened at the first one. */
+        private PacketSocket offloadSocket() throws IOException {
+            if (offloadSocket == null) {
+                offloadSocket = PacketSocket.open(settings.iface(), PuppetWire.MAX_RECORD);
+            }
+            return offloadSocket;
         }
 
         private End gone(IOException e) {

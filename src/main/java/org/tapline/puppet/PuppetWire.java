@@ -27,7 +27,9 @@ import java.nio.ByteBuffer;
  *  puppet -> master : 0x8075 UPGRADE, then the puppet writes tapline records
  *  record           : word (4): bit 31 command, bits 24-30 command type, bits 0-23 length | length bytes
  *                     frames are whole (no protocol word, no 1600-byte cut); commands: IPV6 address
- *                     (16 + prefix length 1), BYE (the peer ends on purpose: do not reconnect)
+ *                     (16 + prefix length 1), BYE (the peer ends on purpose: do not reconnect),
+ *                     OFFLOADED frame (virtio_net_hdr (10, little-endian) | frame: a TCP super-frame
+ *                     or a frame whose checksum is to be completed, from the master's TAP)
  * </pre>
  */
 public final class PuppetWire {
@@ -63,6 +65,9 @@ public final class PuppetWire {
     public static final int REC_CMD = 0x8000_0000;
     public static final int REC_IPV6 = 1;
     public static final int REC_BYE = 2;
+    public static final int REC_OFFLOADED = 3;
+    /** struct virtio_net_hdr. */
+    public static final int VNET_HDR = 10;
     /** The largest tapline record: a 64 KiB IP packet in any link header, with room to spare. */
     public static final int MAX_RECORD = 1 << 18;
 
