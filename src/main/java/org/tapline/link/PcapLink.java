@@ -66,6 +66,11 @@ public final class PcapLink implements Link {
         handle.setFilter(expression);
     }
 
+    /** See {@link PcapHandle#replaceKernelFilter}. */
+    public void replaceKernelFilter(BpfProgram program) throws IOException {
+        handle.replaceKernelFilter(program);
+    }
+
     /** Applies an already compiled (and validated) BPF program. */
     public void setFilter(BpfProgram program) throws IOException {
         handle.setFilter(program);

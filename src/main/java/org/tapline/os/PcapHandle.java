@@ -22,6 +22,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * those two calls. Timestamps are taken at nanosecond precision (pcap_set_tstamp_precision).
  */
 public final class PcapHandle implements AutoCloseable {
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_ATTACH_FILTER = 26;
+
     /** Capture direction, pcap_setdirection(3). */
     public enum Direction { INOUT, IN, OUT }
 
@@ -354,6 +357,29 @@ public final class PcapHandle implements AutoCloseable {
             } finally {
                 LibPcap.FREECODE.invokeExact(prog);
             }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        } finally {
+            filterLock.unlock();
+        }
+    }
+
+    /**
+     * Replaces the program the kernel runs on this handle's socket (SO_ATTACH_FILTER), leaving
+     * libpcap's own copy as it is: for programs with Linux ancillary loads (SKF_AD_*), which libpcap
+     * cannot run in userland. Call {@link #setFilter(String)} first with the same filter minus those
+     * loads: libpcap runs its copy in userland on the packets that passed the old kernel filter.
+     */
+    public void replaceKernelFilter(BpfProgram program) throws IOException {
+        filterLock.lock();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment prog = BpfCodes.toNative(a, program); // struct bpf_program has sock_fprog's layout on Linux
+            MemorySegment st = Libc.newCallState(a);
+            int fd = pollFds.get(JAVA_INT, 0);
+            Libc.check((int) Libc.SETSOCKOPT.invokeExact(st, fd, SOL_SOCKET, SO_ATTACH_FILTER, prog, (int) prog.byteSize()),
+                    "setsockopt(SO_ATTACH_FILTER)", device, st);
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {

@@ -75,8 +75,11 @@ public final class PuppetSide {
             PcapLink link;
             try {
                 link = PcapLink.open(iface, PcapHandle.Options.defaults().withImmediate(true));
-                // The master's offloaded frames go out by another socket, marked: left out too.
-                link.setFilter(PacketSocket.leavingOut(BpfCodes.compile(link.linkType(), link.snaplen(), exclusion == null ? "" : exclusion)));
+                // The master's offloaded frames go out by another socket, marked: the kernel leaves them
+                // out too. libpcap cannot read marks, so it gets the filter without that part.
+                String filter = exclusion == null ? "" : exclusion;
+                link.setFilter(filter);
+                link.replaceKernelFilter(PacketSocket.leavingOut(BpfCodes.compile(link.linkType(), link.snaplen(), filter)));
                 if (exclusion != null) {
                     log.info("leaving out " + exclusion);
                 }
