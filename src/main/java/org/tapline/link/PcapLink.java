@@ -145,6 +145,15 @@ public final class PcapLink implements Link {
         }
     }
 
+    /**
+     * Frames ready now, taken by a thread other than the receiving one while that one waits (0
+     * when it is taking frames itself); see {@link PcapHandle#tryNextBatch}.
+     */
+    public int receiveNow(FrameSink sink, int maxFrames) throws IOException {
+        int linkType = this.linkType;
+        return handle.tryNextBatch((ts, len, data) -> sink.accept(linkType, ts, len, data), maxFrames);
+    }
+
     @Override
     public void send(MemorySegment frame) throws IOException {
         handle.inject(frame);

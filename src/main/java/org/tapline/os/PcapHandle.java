@@ -18,8 +18,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <p>Threads: one capture thread calls {@link #next} and {@link #await} (and reads the packet
  * accessors); any thread may call {@link #inject}, {@link #setFilter}, {@link #stats},
- * {@link #wakeUp} and {@link #close}. {@code captureLock} is held by the capture thread inside
- * those two calls. Timestamps are taken at nanosecond precision (pcap_set_tstamp_precision).
+ * {@link #wakeUp} and {@link #close}. {@code captureLock} is held inside {@link #next} and
+ * {@link #nextBatch}, {@code pollLock} inside {@link #await}: while the capture thread waits,
+ * another thread may take ready packets with {@link #tryNextBatch}. Timestamps are taken at nanosecond precision (pcap_set_tstamp_precision).
  */
 public final class PcapHandle implements AutoCloseable {
     private static final int SOL_SOCKET = 1;
@@ -66,6 +67,7 @@ public final class PcapHandle implements AutoCloseable {
     private final MemorySegment wakeValue = arena.allocate(JAVA_LONG);
     private int wakeFd = -1;
     private final ReentrantLock captureLock = new ReentrantLock();
+    private final ReentrantLock pollLock = new ReentrantLock();
     private final ReentrantLock filterLock = new ReentrantLock();
     /** Guards {@code sendScratch}: the native copy of heap frames handed to {@link #inject}. */
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -150,7 +152,7 @@ public final class PcapHandle implements AutoCloseable {
      *         blocks become visible on their timeout)
      */
     public boolean await(int timeoutMillis) throws IOException {
-        captureLock.lock();
+        pollLock.lock();
         try {
             if (closed) {
                 return false;
@@ -173,6 +175,21 @@ public final class PcapHandle implements AutoCloseable {
             throw e;
         } catch (Throwable t) {
             throw Libc.rethrow(t);
+        } finally {
+            pollLock.unlock();
+        }
+    }
+
+    /**
+     * {@link #nextBatch} for a thread other than the capture thread, when the capture thread is
+     * not taking packets itself (otherwise 0 at once): packets stay in ring order either way.
+     */
+    public int tryNextBatch(PacketHandler handler, int max) throws IOException {
+        if (!captureLock.tryLock()) {
+            return 0;
+        }
+        try {
+            return nextBatch(handler, max);
         } finally {
             captureLock.unlock();
         }
@@ -431,6 +448,7 @@ public final class PcapHandle implements AutoCloseable {
         }
         closed = true;
         wakeUp();
+        pollLock.lock();
         captureLock.lock();
         try {
             LibPcap.CLOSE.invokeExact(pcap);
@@ -441,6 +459,7 @@ public final class PcapHandle implements AutoCloseable {
             throw Libc.rethrow(t);
         } finally {
             captureLock.unlock();
+            pollLock.unlock();
             arena.close();
         }
     }

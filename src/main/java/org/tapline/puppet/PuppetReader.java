@@ -49,6 +49,11 @@ final class PuppetReader {
         this.in = new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16));
     }
 
+    /** Bytes that can be read without blocking (buffered, or in the socket). */
+    int available() throws IOException {
+        return in.available();
+    }
+
     int readVersion() throws IOException {
         return in.readInt();
     }
