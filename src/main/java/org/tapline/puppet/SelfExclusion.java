@@ -64,8 +64,11 @@ public final class SelfExclusion {
         return "not (tcp and host " + a + " and host " + b + " and port " + ap + " and port " + bp + ")";
     }
 
+    /** An address as tcpdump writes it (RFC 5952 for IPv6), without a scope. */
     private static String plain(InetAddress a) {
-        return a.getHostAddress().replaceAll("%.*", "");
+        byte[] b = a.getAddress();
+        return b.length == 16 ? org.tapline.packet.InetFormat.ipv6(java.lang.foreign.MemorySegment.ofArray(b), 0)
+                : a.getHostAddress();
     }
 
     private static String address(String text, String flag) {
