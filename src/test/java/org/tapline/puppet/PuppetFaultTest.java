@@ -8,11 +8,9 @@ import static org.tapline.puppet.PuppetLabTest.topology;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +36,7 @@ import org.tapline.lab.TestJvm;
  * <p>Topology: {@link PuppetLabTest#topology}; the fake peers of the protocol tests live in one
  * namespace of their own and talk over its loopback.
  */
-@ExtendWith(LabExtension.class)
+@ExtendWith({LabExtension.class, PuppetLabTest.ShowOutputs.class})
 class PuppetFaultTest {
     static final String LAN_HOST = "10.60.0.2";
     static final String MASTER = "10.61.0.2";
@@ -55,8 +53,8 @@ class PuppetFaultTest {
     @Test
     void taplineModeLinkCutMidFloodIsMadeAgainAndTheTapStays(Lab lab) throws Exception {
         String[] ns = topology(lab);
-        Run master = startMaster(lab, ns[2], "--persist");
-        Run killed = Run.start(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
+        Watched master = startMaster(lab, ns[2], "--persist");
+        Watched killed = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
         master.await("tapline mode");
         pingWorks(lab, ns[2]);
         String index = ifindex(lab, ns[2]);
@@ -66,7 +64,7 @@ class PuppetFaultTest {
         master.await("the link is down until the tapline peer is back");
         assertTrue(master.process.isAlive(), master.text());
         assertEquals(index, ifindex(lab, ns[2]), "puppet0 stays while the puppet is away");
-        Run puppet = Run.start(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
+        Watched puppet = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
         master.awaitCount("tapline mode", 2);
         pingWorks(lab, ns[2]);
 
@@ -93,8 +91,8 @@ class PuppetFaultTest {
     @Test
     void compatModeConnectionKilledMidFloodEndsBothWithStatus3AndTheTapGoes(Lab lab) throws Exception {
         String[] ns = topology(lab);
-        Run master = startMaster(lab, ns[2], "--compat");
-        Run puppet = Run.start(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
+        Watched master = startMaster(lab, ns[2], "--compat");
+        Watched puppet = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
         master.await("staying with the etherpuppet protocol");
         master.await("puppet0 is up"); // once the parameters (sent after the hello) are applied
         pingWorks(lab, ns[2]);
@@ -114,8 +112,8 @@ class PuppetFaultTest {
     @Test
     void interfaceDeletedUnderThePuppetEndsItWithStatus5(Lab lab) throws Exception {
         String[] ns = topology(lab);
-        Run master = startMaster(lab, ns[2]);
-        Run puppet = Run.start(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
+        Watched master = startMaster(lab, ns[2]);
+        Watched puppet = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
         master.await("tapline mode");
         pingWorks(lab, ns[2]);
 
@@ -161,20 +159,20 @@ class PuppetFaultTest {
     void aPeerBreakingTheProtocolEndsUsWithStatus4(Fake fake, Lab lab) throws Exception {
         String ns = lab.netns("solo");
         lab.veth(ns, "veth-g", ns, "veth-l");
-        Run us;
+        Watched us;
         FutureTask<byte[]> peer;
         if (fake.toMaster) {
             us = startMaster(lab, ns);
             peer = lab.startInNetns(ns, () -> fakePuppet(fake));
         } else if (fake == Fake.VERSION_TO_PUPPET) {
-            us = Run.start(lab, ns, "-s", String.valueOf(PORT), "-i", "veth-g");
+            us = run(lab, ns, "-s", String.valueOf(PORT), "-i", "veth-g");
             us.await("waiting for a connection on port " + PORT);
             peer = lab.startInNetns(ns, () -> dial(s -> new DataOutputStream(s.getOutputStream()).writeInt(0x13370199)));
         } else {
             CountDownLatch listening = new CountDownLatch(1);
             peer = lab.startInNetns(ns, () -> fakeMaster(fake, listening));
             assertTrue(listening.await(WAIT_SECONDS, TimeUnit.SECONDS), "the fake master listens");
-            us = Run.start(lab, ns, "-c", "127.0.0.1:" + PORT, "-i", "veth-g");
+            us = run(lab, ns, "-c", "127.0.0.1:" + PORT, "-i", "veth-g");
         }
         assertEquals(4, us.exit(), us.text());
         String last = us.lines().stream().filter(l -> l.contains(fake.message)).findFirst()
@@ -265,8 +263,8 @@ class PuppetFaultTest {
     @Test
     void sigusr1PrintsCountersAndSigtermEndsBothWithStatus0AndRemovesTheTap(Lab lab) throws Exception {
         String[] ns = topology(lab);
-        Run master = startMaster(lab, ns[2]);
-        Run puppet = Run.start(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
+        Watched master = startMaster(lab, ns[2]);
+        Watched puppet = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
         master.await("tapline mode");
         pingWorks(lab, ns[2]);
 
@@ -303,10 +301,10 @@ class PuppetFaultTest {
     }
 
     /** Our master listening on {@link #PORT} with puppet0 set up once configured; returns once it listens. */
-    static Run startMaster(Lab lab, String ns, String... more) throws Exception {
+    static Watched startMaster(Lab lab, String ns, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("-m", "-s", String.valueOf(PORT), "-I", "puppet0", "-u"));
         args.addAll(List.of(more));
-        Run m = Run.start(lab, ns, args.toArray(new String[0]));
+        Watched m = run(lab, ns, args.toArray(new String[0]));
         m.await("waiting for a connection on port " + PORT);
         return m;
     }
@@ -366,105 +364,27 @@ class PuppetFaultTest {
         throw new AssertionError("no '" + direction + " N frames' in " + line);
     }
 
-    static void assertNoStackTrace(Run r) {
+    static void assertNoStackTrace(Watched r) {
         for (String l : r.lines()) {
             assertFalse(l.startsWith("\tat ") || l.contains("Exception"), "a stack trace or exception name:\n" + r.text());
         }
     }
 
-    /** A tapline puppet process in a namespace, its output drained as it comes (so its pipes never fill). */
-    static final class Run {
-        final Process process;
-        /** Guarded by this; waiters are woken at each line and when both streams end. */
-        private final List<String> lines = new ArrayList<>();
-        private final CountDownLatch drained = new CountDownLatch(2);
+    /** A tapline puppet process in a namespace (quick-start JVM options), its output watched. */
+    static Watched run(Lab lab, String ns, String... args) throws IOException {
+        return runWith(lab, ns, List.of(), args);
+    }
 
-        private Run(Process process) {
-            this.process = process;
-            drain(process.getInputStream());
-            drain(process.getErrorStream());
+    /** With environment variables ("NAME=value") set through env(1), which execs: the PID stays tapline's. */
+    static Watched runWith(Lab lab, String ns, List<String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (!env.isEmpty()) {
+            cmd.add("env");
+            cmd.addAll(env);
         }
-
-        static Run start(Lab lab, String ns, String... args) throws IOException {
-            return startWith(lab, ns, List.of(), args);
-        }
-
-        /** With environment variables ("NAME=value") set through env(1), which execs: the PID stays tapline's. */
-        static Run startWith(Lab lab, String ns, List<String> env, String... args) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            if (!env.isEmpty()) {
-                cmd.add("env");
-                cmd.addAll(env);
-            }
-            cmd.addAll(tapline(args));
-            Process p = lab.start(ns, cmd.toArray(new String[0]));
-            p.getOutputStream().close();
-            return new Run(p);
-        }
-
-        private void drain(InputStream s) {
-            Thread.ofVirtual().start(() -> {
-                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(s, StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        synchronized (this) {
-                            lines.add(l);
-                            notifyAll();
-                        }
-                    }
-                } catch (IOException ended) {
-                    // the process is gone
-                } finally {
-                    drained.countDown();
-                    synchronized (this) {
-                        notifyAll();
-                    }
-                }
-            });
-        }
-
-        synchronized List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        synchronized String text() {
-            return String.join("\n", lines);
-        }
-
-        synchronized int count(String needle) {
-            return (int) lines.stream().filter(l -> l.contains(needle)).count();
-        }
-
-        /** Sends a signal to the process, by PID. */
-        void signal(String name) throws IOException {
-            Lab.exec(List.of("kill", "-s", name, String.valueOf(process.pid())));
-        }
-
-        /** Waits (bounded) for the process to end and for all it printed; returns its exit status. */
-        int exit() throws InterruptedException {
-            assertTrue(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS) && drained.await(WAIT_SECONDS, TimeUnit.SECONDS),
-                    "still running:\n" + text());
-            return process.exitValue();
-        }
-
-        /** Waits (bounded) for a line with {@code needle}; returns it. Fails at once if the process ends first. */
-        String await(String needle) throws InterruptedException {
-            return awaitCount(needle, 1);
-        }
-
-        /** Waits (bounded) for the {@code times}th line with {@code needle}; returns it. */
-        synchronized String awaitCount(String needle, int times) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (count(needle) < times) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("'" + needle + "' not printed " + times + " time(s):\n" + text());
-                }
-                if (drained.getCount() == 0) {
-                    throw new AssertionError("ended without printing '" + needle + "' " + times + " time(s):\n" + text());
-                }
-                wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
-            }
-            return lines.stream().filter(l -> l.contains(needle)).skip(times - 1).findFirst().orElseThrow();
-        }
+        cmd.addAll(tapline(args));
+        Process p = lab.start(ns, cmd.toArray(new String[0]));
+        p.getOutputStream().close();
+        return new Watched(ns + ": tapline puppet " + String.join(" ", args), p);
     }
 }

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tapline.lab.Lab;
 import org.tapline.lab.LabExtension;
-import org.tapline.puppet.PuppetLabTest.Output;
 
 /**
  * tapline puppet against Debian's etherpuppet 0.3 on the other end, in the topology of
@@ -48,9 +47,9 @@ class PuppetInteropTest {
         String master = ns[2];
         offloadsOff(lab, lan, gw);
         lab.start(lan, "iperf3", "-s");
-        Output ep = start(lab, master, "etherpuppet", "-m", "-s", "7777", "-I", "puppet0");
+        Watched ep = start(lab, master, "etherpuppet", "-m", "-s", "7777", "-I", "puppet0");
         awaitListening(lab, master, 7777);
-        Output p = startTapline(lab, gw, "-c", "10.61.0.2:7777", "-i", "veth-g");
+        Watched p = startTapline(lab, gw, "-c", "10.61.0.2:7777", "-i", "veth-g");
 
         // etherpuppet's master copies what our puppet sends in the v0.3 layout (host-order struct ifreq).
         String addr = awaitIp(lab, master, o -> o.contains("inet 10.60.0.1/24"), "addr", "show", "puppet0");
@@ -75,10 +74,10 @@ class PuppetInteropTest {
         String master = ns[2];
         offloadsOff(lab, lan, gw);
         lab.start(lan, "iperf3", "-s");
-        Output m = startTapline(lab, master, "-m", "-s", "7777", "-I", "puppet0", "-u",
+        Watched m = startTapline(lab, master, "-m", "-s", "7777", "-I", "puppet0", "-u",
                 "-U", "ip addr add " + MASTER_OWN + "/24 dev $PUPPET_IFACE");
         m.await("waiting for a connection");
-        Output ep = start(lab, gw, "etherpuppet", "-c", "10.61.0.2:7777", "-i", "veth-g");
+        Watched ep = start(lab, gw, "etherpuppet", "-c", "10.61.0.2:7777", "-i", "veth-g");
 
         String addr = awaitIp(lab, master, o -> o.contains("inet " + MASTER_OWN + "/24") && linkFlags(o).contains(",UP,"),
                 "addr", "show", "puppet0");
@@ -99,9 +98,9 @@ class PuppetInteropTest {
         String[] ns = topology(lab);
         String gw = ns[1];
         String master = ns[2];
-        Output p = startTapline(lab, gw, "-s", "7777", "-i", "veth-g");
+        Watched p = startTapline(lab, gw, "-s", "7777", "-i", "veth-g");
         p.await("waiting for a connection");
-        Output m = startTapline(lab, master, "-m", "-c", "10.61.0.1:7777", "-I", "puppet0", "-u", "--protocol", "0.4");
+        Watched m = startTapline(lab, master, "-m", "-c", "10.61.0.1:7777", "-I", "puppet0", "-u", "--protocol", "0.4");
         p.await("tapline mode");
         m.await("tapline mode");
         assertTrue(p.text().contains("etherpuppet protocol 13370104 (0.4)"), p.text());
@@ -114,14 +113,14 @@ class PuppetInteropTest {
     @Test
     void versionMismatchIsOneClearLineAndExitStatus4(Lab lab) throws Exception {
         String ns = lab.netns("solo");
-        Output puppet = startTapline(lab, ns, "-s", "7777", "-i", "lo");
-        Output master = startTapline(lab, ns, "-m", "-s", "7778", "-I", "puppet0");
+        Watched puppet = startTapline(lab, ns, "-s", "7777", "-i", "lo");
+        Watched master = startTapline(lab, ns, "-m", "-s", "7778", "-I", "puppet0");
         // Debian's etherpuppet (0.3) as the listener, our puppet dialling with 0.4; in a namespace of
         // their own, so that our puppet's capture of lo sees none of the other connections.
         String ns2 = lab.netns("solo2");
-        Output debian = start(lab, ns2, "etherpuppet", "-m", "-s", "7779", "-I", "puppet1");
+        Watched debian = start(lab, ns2, "etherpuppet", "-m", "-s", "7779", "-I", "puppet1");
         awaitListening(lab, ns2, 7779);
-        Output dialler = startTapline(lab, ns2, "-c", "127.0.0.1:7779", "-i", "lo", "--protocol", "0.4");
+        Watched dialler = startTapline(lab, ns2, "-c", "127.0.0.1:7779", "-i", "lo", "--protocol", "0.4");
         puppet.await("waiting for a connection");
         master.await("waiting for a connection");
 
@@ -156,7 +155,7 @@ class PuppetInteropTest {
     }
 
     /** The single line of the output that contains {@code word}; no stack trace anywhere. */
-    private static String theOneLineWith(String word, Output o) {
+    private static String theOneLineWith(String word, Watched o) {
         String text = o.text();
         assertFalse(text.contains("Exception") || text.contains("\tat "), "a stack trace:\n" + text);
         List<String> lines = text.lines().filter(l -> l.contains(word)).toList();

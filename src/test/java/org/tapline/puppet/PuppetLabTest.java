@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -107,10 +104,10 @@ class PuppetLabTest {
         lab.run(gw, "ip", "addr", "add", "fd60::1/64", "dev", "veth-g", "nodad");
         offloadsOff(lab, lan, gw);
         lab.start(lan, "iperf3", "-s");
-        Output m = startTapline(lab, master, "-m", "-s", "7777", "-I", "puppet0", "-u",
+        Watched m = startTapline(lab, master, "-m", "-s", "7777", "-I", "puppet0", "-u",
                 "-U", "ip addr add " + MASTER_OWN + "/24 dev $PUPPET_IFACE");
         m.await("waiting for a connection");
-        Output p = startTapline(lab, gw, "-c", "10.61.0.2:7777", "-i", "veth-g");
+        Watched p = startTapline(lab, gw, "-c", "10.61.0.2:7777", "-i", "veth-g");
         m.await("tapline mode");
         p.await("tapline mode");
         // The IPv6 address comes in tapline mode only; the TAP then runs DAD on it (about a second).
@@ -147,11 +144,11 @@ class PuppetLabTest {
         String gwMac = mac(lab, gw, "veth-g");
         Path ran = dir.resolve("ran");
         // Master "pa" copies and runs -U, without -u; master "pb" has -C and -u.
-        Output ma = startTapline(lab, master, "-m", "-s", "7001", "-I", "pa", "-U", "echo $PUPPET_IFACE >> " + ran);
-        Output mb = startTapline(lab, master, "-m", "-s", "7002", "-I", "pb", "-C", "-u");
+        Watched ma = startTapline(lab, master, "-m", "-s", "7001", "-I", "pa", "-U", "echo $PUPPET_IFACE >> " + ran);
+        Watched mb = startTapline(lab, master, "-m", "-s", "7002", "-I", "pb", "-C", "-u");
         ma.await("waiting for a connection");
         mb.await("waiting for a connection");
-        Output pa = startTapline(lab, gw, "-c", "10.61.0.2:7001", "-i", "veth-g");
+        Watched pa = startTapline(lab, gw, "-c", "10.61.0.2:7001", "-i", "veth-g");
         startTapline(lab, gw, "-c", "10.61.0.2:7002", "-i", "veth-g");
 
         // Parameters and -U (v0.3: the netmask, sent last, ends the configuration) are applied before tapline mode starts.
@@ -193,8 +190,8 @@ class PuppetLabTest {
         lab.address(compat, "veth-y2", "10.62.0.2/24");
         lab.run(lan, "ip", "link", "set", "veth-l", "mtu", "9000");
         lab.run(gw, "ip", "link", "set", "veth-g", "mtu", "9000");
-        Output m = startTapline(lab, master, "-m", "-s", "7777", "-I", "puppet0", "-u");
-        Output c = startTapline(lab, compat, "-m", "-s", "7777", "-I", "puppet0", "-u", "--compat");
+        Watched m = startTapline(lab, master, "-m", "-s", "7777", "-I", "puppet0", "-u");
+        Watched c = startTapline(lab, compat, "-m", "-s", "7777", "-I", "puppet0", "-u", "--compat");
         m.await("waiting for a connection");
         c.await("waiting for a connection");
         startTapline(lab, gw, "-c", "10.61.0.2:7777", "-i", "veth-g");
@@ -219,115 +216,34 @@ class PuppetLabTest {
     /** Prints the output of the test's processes when it fails. */
     static final class ShowOutputs implements TestWatcher {
         /** The outputs of the running test (tests run one at a time). */
-        static final List<Output> OF_TEST = new CopyOnWriteArrayList<>();
+        
 
         @Override
         public void testFailed(ExtensionContext c, Throwable cause) {
-            for (Output o : OF_TEST) {
-                System.err.println("---- " + o.label + "\n" + o.text());
+            for (Watched o : Watched.OF_TEST) {
+                System.err.println("---- " + o.label() + "\n" + o.text());
             }
-            OF_TEST.clear();
+            Watched.OF_TEST.clear();
         }
 
         @Override
         public void testSuccessful(ExtensionContext c) {
-            OF_TEST.clear();
+            Watched.OF_TEST.clear();
         }
 
         @Override
         public void testAborted(ExtensionContext c, Throwable cause) {
-            OF_TEST.clear();
+            Watched.OF_TEST.clear();
         }
     }
 
-    /** A started process's output, drained as it comes (so its pipes never fill) and searchable. */
-    static final class Output {
-        private final String label;
-        private final Process process;
-        /** Guarded by this; waiters are woken at each append and at each end of stream. */
-        private final StringBuilder text = new StringBuilder();
-        private final CountDownLatch drained = new CountDownLatch(2);
-
-        Output(String label, Process process) {
-            this.label = label;
-            this.process = process;
-            ShowOutputs.OF_TEST.add(this);
-            drain(process.getInputStream());
-            drain(process.getErrorStream());
-        }
-
-        private void drain(InputStream s) {
-            Thread.ofVirtual().start(() -> {
-                byte[] b = new byte[4096];
-                try (s) {
-                    for (int n; (n = s.read(b)) > 0; ) {
-                        synchronized (this) {
-                            text.append(new String(b, 0, n, StandardCharsets.UTF_8));
-                            notifyAll();
-                        }
-                    }
-                } catch (IOException ended) {
-                    // the process is gone
-                } finally {
-                    drained.countDown();
-                    synchronized (this) {
-                        notifyAll();
-                    }
-                }
-            });
-        }
-
-        Process process() {
-            return process;
-        }
-
-        synchronized String text() {
-            return text.toString();
-        }
-
-        synchronized int count(String needle) {
-            int n = 0;
-            for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-                n++;
-            }
-            return n;
-        }
-
-        /** Waits (bounded) for the process to end and for all it printed; returns its exit status. */
-        int exit() throws InterruptedException {
-            assertTrue(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS) && drained.await(WAIT_SECONDS, TimeUnit.SECONDS),
-                    "still running:\n" + text());
-            return process.exitValue();
-        }
-
-        /** Waits (bounded) until {@code needle} has been printed; fails early if the process ends without it. */
-        String await(String needle) throws InterruptedException {
-            return awaitCount(needle, 1);
-        }
-
-        synchronized String awaitCount(String needle, int times) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (count(needle) < times) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("'" + needle + "' not printed " + times + " time(s):\n" + text);
-                }
-                if (drained.getCount() == 0) {
-                    throw new AssertionError("ended without printing '" + needle + "' " + times + " time(s):\n" + text);
-                }
-                wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
-            }
-            return text.toString();
-        }
-    }
-
-    static Output startTapline(Lab lab, String ns, String... args) throws IOException {
-        return new Output(ns + ": tapline puppet " + String.join(" ", args), lab.start(ns, tapline(args)));
+    static Watched startTapline(Lab lab, String ns, String... args) throws IOException {
+        return new Watched(ns + ": tapline puppet " + String.join(" ", args), lab.start(ns, tapline(args)));
     }
 
     /** Starts any command in {@code ns}, its output kept. */
-    static Output start(Lab lab, String ns, String... command) throws IOException {
-        return new Output(ns + ": " + String.join(" ", command), lab.start(ns, command));
+    static Watched start(Lab lab, String ns, String... command) throws IOException {
+        return new Watched(ns + ": " + String.join(" ", command), lab.start(ns, command));
     }
 
     /** The flags of `ip link`/`ip addr` output, as in "BROADCAST,MULTICAST,UP,LOWER_UP". */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tapline.puppet.PuppetFaultTest.MASTER;
 import static org.tapline.puppet.PuppetFaultTest.PORT;
+import static org.tapline.puppet.PuppetFaultTest.run;
 import static org.tapline.puppet.PuppetFaultTest.assertNoStackTrace;
 import static org.tapline.puppet.PuppetFaultTest.pingWorks;
 import static org.tapline.puppet.PuppetFaultTest.startMaster;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tapline.lab.Lab;
 import org.tapline.lab.LabExtension;
-import org.tapline.puppet.PuppetFaultTest.Run;
 
 /**
  * TLS between two tapline ends, over the lab topology: a shared secret (a different one ends the
@@ -32,7 +32,7 @@ import org.tapline.puppet.PuppetFaultTest.Run;
  * certificates (signed by anyone but the CA both ends name: refused; signed by it: accepted).
  * The certificates are made once with openssl: a CA, a leaf for each end, and a self-signed one.
  */
-@ExtendWith(LabExtension.class)
+@ExtendWith({LabExtension.class, PuppetLabTest.ShowOutputs.class})
 class PuppetTlsTest {
     @TempDir
     static Path dir;
@@ -70,8 +70,8 @@ class PuppetTlsTest {
     @Test
     void aDifferentSharedSecretEndsTheConnectorWhileTheListenerListensOnForTheRightOne(Lab lab) throws Exception {
         String[] ns = topology(lab);
-        Run master = startMaster(lab, ns[2], "--secret", file("secret"));
-        Run wrong = Run.start(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g", "--secret", file("other-secret"));
+        Watched master = startMaster(lab, ns[2], "--secret", file("secret"));
+        Watched wrong = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g", "--secret", file("other-secret"));
         assertEquals(4, wrong.exit(), wrong.text());
         assertTrue(wrong.lines().stream().anyMatch(l -> l.startsWith("tapline puppet: ") && l.contains("shared secret")),
                 "a line says the secret is wrong:\n" + wrong.text());
@@ -79,7 +79,7 @@ class PuppetTlsTest {
         assertTrue(master.await("refused a connection").contains("shared secret"), master.text());
         master.awaitCount("waiting for a connection on port " + PORT, 2);
 
-        Run right = Run.start(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g", "--secret", file("secret"));
+        Watched right = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g", "--secret", file("secret"));
         master.await("tapline mode");
         assertTrue(master.text().contains("TLS session with"), master.text());
         assertTrue(right.text().contains("TLS session with"), right.text());
@@ -89,9 +89,9 @@ class PuppetTlsTest {
     @Test
     void onlyCertificatesSignedByTheCaPass(Lab lab) throws Exception {
         String[] ns = topology(lab);
-        Run master = startMaster(lab, ns[2], "--tls-cert", file("master.pem"), "--tls-key", file("master.key"), "--tls-ca", file("ca.pem"));
+        Watched master = startMaster(lab, ns[2], "--tls-cert", file("master.pem"), "--tls-key", file("master.key"), "--tls-ca", file("ca.pem"));
         // The rogue trusts the master's CA, so the master is the one that must say no.
-        Run rogue = Run.start(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g",
+        Watched rogue = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g",
                 "--tls-cert", file("rogue.pem"), "--tls-key", file("rogue.key"), "--tls-ca", file("ca.pem"));
         assertTrue(master.await("refused a connection").contains("TLS"), master.text());
         assertEquals(4, rogue.exit(), rogue.text());
@@ -100,7 +100,7 @@ class PuppetTlsTest {
         assertFalse(master.text().contains("allocated interface"), master.text());
         master.awaitCount("waiting for a connection on port " + PORT, 2);
 
-        Run.start(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g",
+        run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g",
                 "--tls-cert", file("puppet.pem"), "--tls-key", file("puppet.key"), "--tls-ca", file("ca.pem"));
         master.await("tapline mode");
         assertTrue(master.text().contains("TLS session with"), master.text());

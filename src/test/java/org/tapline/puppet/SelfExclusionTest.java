@@ -3,6 +3,8 @@ package org.tapline.puppet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tapline.puppet.PuppetFaultTest.PORT;
+import static org.tapline.puppet.PuppetFaultTest.run;
+import static org.tapline.puppet.PuppetFaultTest.runWith;
 import static org.tapline.puppet.PuppetFaultTest.startMaster;
 import static org.tapline.puppet.PuppetLabTest.topology;
 
@@ -18,7 +20,6 @@ import org.tapline.lab.Lab;
 import org.tapline.lab.LabExtension;
 import org.tapline.link.PcapLink;
 import org.tapline.os.PcapHandle;
-import org.tapline.puppet.PuppetFaultTest.Run;
 
 /**
  * The puppet leaves its own connection out of what it forwards (or the one -M or -S names, or
@@ -32,7 +33,7 @@ import org.tapline.puppet.PuppetFaultTest.Run;
  * on the interface that has the address: otherwise it would answer the gateway's ARP requests
  * through the TAP too, with the TAP's MAC, and the gateway would lose its way to it.
  */
-@ExtendWith(LabExtension.class)
+@ExtendWith({LabExtension.class, PuppetLabTest.ShowOutputs.class})
 class SelfExclusionTest {
     private static final String GW = "10.60.0.1";
     private static final String LAN = "10.60.0.2";
@@ -43,7 +44,7 @@ class SelfExclusionTest {
     @Test
     void defaultLeavesOutTheOwnConnection(Lab lab) throws Exception {
         String[] ns = lan(lab, false);
-        Run puppet = Run.start(lab, ns[1], "-c", LAN + ":" + PORT, "-i", "veth-g");
+        Watched puppet = run(lab, ns[1], "-c", LAN + ":" + PORT, "-i", "veth-g");
         Seen seen = seenOnTheTap(lab, ns, false, false);
         assertEquals(0, seen.own(), "frames of the puppet's connection on the TAP");
         assertTrue(puppet.text().contains("port " + PUPPET_PORT + " and port " + PORT), puppet.text());
@@ -52,7 +53,7 @@ class SelfExclusionTest {
     @Test
     void minusBLeavesOutNothing(Lab lab) throws Exception {
         String[] ns = lan(lab, false);
-        Run puppet = Run.start(lab, ns[1], "-c", LAN + ":" + PORT, "-i", "veth-g", "-B");
+        Watched puppet = run(lab, ns[1], "-c", LAN + ":" + PORT, "-i", "veth-g", "-B");
         try {
             Seen seen = seenOnTheTap(lab, ns, false, true);
             assertTrue(seen.own() > 0, "without a filter the puppet's own connection comes back on the TAP");
@@ -65,7 +66,7 @@ class SelfExclusionTest {
     void minusSLeavesOutTheConnectionOfSshConnection(Lab lab) throws Exception {
         String[] ns = lan(lab, false);
         // "client-ip client-port server-ip server-port", as sshd sets it; here the master plays the client.
-        Run puppet = Run.startWith(lab, ns[1], List.of("SSH_CONNECTION=" + LAN + " " + PORT + " " + GW + " " + PUPPET_PORT),
+        Watched puppet = runWith(lab, ns[1], List.of("SSH_CONNECTION=" + LAN + " " + PORT + " " + GW + " " + PUPPET_PORT),
                 "-c", LAN + ":" + PORT, "-i", "veth-g", "-S");
         Seen seen = seenOnTheTap(lab, ns, false, false);
         assertEquals(0, seen.own(), "frames of the SSH_CONNECTION connection on the TAP");
@@ -75,7 +76,7 @@ class SelfExclusionTest {
     @Test
     void defaultLeavesOutTheOwnConnectionOverIpv6(Lab lab) throws Exception {
         String[] ns = lan(lab, true);
-        Run puppet = Run.start(lab, ns[1], "-c", "[" + LAN6 + "]:" + PORT, "-i", "veth-g");
+        Watched puppet = run(lab, ns[1], "-c", "[" + LAN6 + "]:" + PORT, "-i", "veth-g");
         Seen seen = seenOnTheTap(lab, ns, true, false);
         assertEquals(0, seen.own(), "frames of the puppet's IPv6 connection on the TAP");
         assertTrue(puppet.text().contains("port " + PUPPET_PORT + " and port " + PORT), puppet.text());
@@ -84,7 +85,7 @@ class SelfExclusionTest {
     @Test
     void minusMLeavesOutTheNamedConnectionInBracketedIpv6(Lab lab) throws Exception {
         String[] ns = lan(lab, true);
-        Run puppet = Run.start(lab, ns[1], "-c", "[" + LAN6 + "]:" + PORT, "-i", "veth-g",
+        Watched puppet = run(lab, ns[1], "-c", "[" + LAN6 + "]:" + PORT, "-i", "veth-g",
                 "-M", "[" + GW6 + "]:" + PUPPET_PORT + ",[" + LAN6 + "]:" + PORT);
         Seen seen = seenOnTheTap(lab, ns, true, false);
         assertEquals(0, seen.own(), "frames of the IPv6 connection -M names on the TAP");
