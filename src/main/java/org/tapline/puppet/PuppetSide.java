@@ -26,7 +26,7 @@ public final class PuppetSide {
     /** How long the injecting thread looks for an answer to a lone frame (see awaitAnswer). */
     private static final long ANSWER_SPIN_NANOS = 200_000;
 
-    /** {@code exclusion}: a tcpdump filter of the traffic to leave out, or null for none (-B). */
+    /** The interface, whether to send its parameters (not -C), and whether to refuse tapline mode. */
     public record Settings(String iface, boolean copyConfig, boolean compat) {}
 
     private final Settings settings;
@@ -40,7 +40,10 @@ public final class PuppetSide {
         this.counters = counters;
     }
 
-    /** Serves one connection until either side ends it; returns how it ended. */
+    /**
+     * Serves one connection until either side ends it; returns how it ended. {@code exclusion}: a
+     * tcpdump filter of the traffic to leave out, or null for none (-B).
+     */
     public End run(Socket s, boolean connector, int version, String exclusion) {
         Session session = new Session(s, log, counters);
         current = session;

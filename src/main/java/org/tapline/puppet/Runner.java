@@ -88,7 +88,12 @@ public final class Runner {
                 }
             }
             long started = System.nanoTime();
-            End end = side.run(s, endpoint.connector());
+            End end;
+            try {
+                end = side.run(s, endpoint.connector());
+            } catch (java.io.UncheckedIOException e) {
+                end = new End(End.Outcome.LOST, "connection lost: " + e.getCause().getMessage(), again);
+            }
             close(s);
             if (stopping()) {
                 return new End(End.Outcome.STOPPED, "stopped", end.tapline());
