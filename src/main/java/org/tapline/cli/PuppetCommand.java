@@ -21,13 +21,14 @@ import picocli.CommandLine.Option;
 
 /** {@code tapline puppet}: etherpuppet's two roles, with its flags, wire compatible. */
 @Command(name = "puppet", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Make a local TAP interface that is a remote Ethernet interface (etherpuppet compatible).",
-                "  on the machine with the interface:  tapline puppet {-s PORT|-c HOST:PORT} -i IFACE",
-                "  on the master:                      tapline puppet -m {-s PORT|-c HOST:PORT} [-I NAME] [-u]",
-                "Two tapline ends agree on tapline mode (whole frames, batched; reconnection); etherpuppet peers never see it."},
-        footer = {"", "Exit status: 0 stopped (Ctrl-C, SIGTERM, or the tapline peer ended on purpose), 1 failure here,",
-                "2 bad usage, 3 connection lost, 4 protocol error (garbage, version mismatch, TLS), 5 interface gone.",
-                "SIGUSR1 prints the counters (they are printed at exit too)."})
+        description = {"A local TAP interface that is a remote Ethernet interface (etherpuppet compatible).",
+                "  with the interface:  tapline puppet {-s PORT|-c HOST:PORT} -i IFACE",
+                "  on the master:       tapline puppet -m {-s PORT|-c HOST:PORT} [-I NAME] [-u]",
+                "Two tapline ends agree on tapline mode (whole frames, offloads, reconnection,",
+                "TLS); etherpuppet peers never see it."},
+        footer = {"", "Exit status: 0 stopped (Ctrl-C, SIGTERM, or the tapline peer ended on purpose),",
+                "1 failure here, 2 bad usage, 3 connection lost, 4 protocol error (garbage,",
+                "version mismatch, TLS), 5 interface gone. SIGUSR1 prints the counters."})
 final class PuppetCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -74,7 +75,7 @@ final class PuppetCommand implements Callable<Integer> {
     @Option(names = "--compat", description = "Speak plain etherpuppet even to a tapline peer (no tapline mode).")
     boolean compat;
 
-    @Option(names = "--persist", description = "Master: keep the TAP when tapline puppet ends.")
+    @Option(names = "--persist", description = "Master: keep the TAP when this command ends.")
     boolean persist;
 
     @Option(names = "--no-reconnect", description = "End when a tapline link is lost, instead of making it again.")
