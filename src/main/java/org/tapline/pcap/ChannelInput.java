@@ -14,7 +14,7 @@ import java.nio.channels.ReadableByteChannel;
  * front (so any index or segment slice taken earlier becomes invalid); it grows the buffer
  * only when a record is larger than the buffer, and callers bound record sizes before asking.
  */
-final class ChannelInput implements AutoCloseable {
+public final class ChannelInput implements AutoCloseable {
     /** Most records fit; the buffer doubles for larger ones (bounded by the callers' limits). */
     static final int INITIAL_CAPACITY = 64 * 1024;
 
@@ -25,7 +25,7 @@ final class ChannelInput implements AutoCloseable {
     private long bufferStartOffset;
     private boolean endOfInput;
 
-    ChannelInput(ReadableByteChannel channel, String name) {
+    public ChannelInput(ReadableByteChannel channel, String name) {
         this.channel = channel;
         this.name = name;
         this.buffer = ByteBuffer.allocateDirect(INITIAL_CAPACITY).limit(0);
@@ -43,7 +43,7 @@ final class ChannelInput implements AutoCloseable {
      * of input. {@code n} must already be checked against a sane bound; even so the buffer
      * grows only as bytes actually arrive, so a lying length in a short file costs no memory.
      */
-    int require(int n) throws IOException {
+    public int require(int n) throws IOException {
         while (buffer.remaining() < n && !endOfInput) {
             if (buffer.limit() == buffer.capacity()) {
                 makeRoom(n);
@@ -76,12 +76,12 @@ final class ChannelInput implements AutoCloseable {
     }
 
     /** Consumes {@code n} bytes, which {@link #require(int)} must have made available. */
-    void advance(int n) {
+    public void advance(int n) {
         buffer.position(buffer.position() + n);
     }
 
     /** Index in {@link #buffer()} and {@link #segment()} of the first unconsumed byte. */
-    int position() {
+    public int position() {
         return buffer.position();
     }
 
@@ -91,26 +91,26 @@ final class ChannelInput implements AutoCloseable {
     }
 
     /** The buffer; absolute {@code get} methods read in the order set by {@link #order(ByteOrder)}. */
-    ByteBuffer buffer() {
+    public ByteBuffer buffer() {
         return buffer;
     }
 
     /** A segment over the whole buffer, valid until the next {@link #require(int)}. */
-    MemorySegment segment() {
+    public MemorySegment segment() {
         return segment;
     }
 
-    void order(ByteOrder order) {
+    public void order(ByteOrder order) {
         buffer.order(order);
     }
 
     /** Reads the 32-bit value at {@code relative} bytes past {@link #position()} in the current order. */
-    int int32(int relative) {
+    public int int32(int relative) {
         return buffer.getInt(buffer.position() + relative);
     }
 
     /** Reads the unsigned 16-bit value at {@code relative} bytes past {@link #position()}. */
-    int uint16(int relative) {
+    public int uint16(int relative) {
         return Short.toUnsignedInt(buffer.getShort(buffer.position() + relative));
     }
 

@@ -25,8 +25,11 @@ abstract class Connection {
         try {
             InputStream i = socket.getInputStream();
             OutputStream o = socket.getOutputStream();
-            this.in = new PuppetReader(i);
-            this.out = new Stream(o, counters);
+            // A plain socket's own channel moves bytes from and to native memory with no copy of ours; a
+            // TLS socket layered on one reports that channel too, but its bytes are the records.
+            java.nio.channels.SocketChannel plain = socket instanceof javax.net.ssl.SSLSocket ? null : socket.getChannel();
+            this.in = plain != null ? new PuppetReader(plain, i) : new PuppetReader(i);
+            this.out = plain != null ? new Stream(plain, counters) : new Stream(o, counters);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,12 +2,14 @@ package org.tapline.puppet;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /**
  * Where connections to the peer come from: a listening port ({@code -s}) or a peer to dial
  * ({@code -c}). The listening socket stays open across connections, so a tapline peer can come back.
+ * Sockets come from channels, so that plain connections are read straight into native memory.
  */
 public abstract sealed class Endpoint implements AutoCloseable {
     /** The next connection; blocks until there is one. */
@@ -43,15 +45,15 @@ public abstract sealed class Endpoint implements AutoCloseable {
     }
 
     private static final class Listener extends Endpoint {
-        private final ServerSocket server;
+        private final ServerSocketChannel server;
         private final int port;
         private final PuppetLog log;
 
         Listener(int port, PuppetLog log) throws IOException {
             this.port = port;
             this.log = log;
-            server = new ServerSocket();
-            server.setReuseAddress(true);
+            server = ServerSocketChannel.open();
+            server.socket().setReuseAddress(true);
             try {
                 server.bind(new InetSocketAddress(port), 1);
             } catch (IOException e) {
@@ -63,7 +65,7 @@ public abstract sealed class Endpoint implements AutoCloseable {
         @Override
         public Socket next() throws IOException {
             log.info("waiting for a connection on port " + port + "...");
-            Socket s = server.accept();
+            Socket s = server.accept().socket();
             s.setTcpNoDelay(true);
             log.info("connection from " + s.getRemoteSocketAddress());
             return s;
@@ -99,7 +101,7 @@ public abstract sealed class Endpoint implements AutoCloseable {
         @Override
         public Socket next() throws IOException {
             log.info("connecting to " + host + ":" + port + "...");
-            Socket s = new Socket();
+            Socket s = SocketChannel.open().socket(); // a channel's socket: the reader reads it with no copy
             pending = s;
             try {
                 s.connect(new InetSocketAddress(host, port), 10_000);

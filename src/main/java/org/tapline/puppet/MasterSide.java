@@ -211,7 +211,7 @@ public final class MasterSide implements AutoCloseable {
                                 continue;
                             }
                             try {
-                                tap.send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
+                                tap.send(in.frame());
                             } catch (IOException e) {
                                 if (!Interfaces.exists(tap.name())) {
                                     return gone();

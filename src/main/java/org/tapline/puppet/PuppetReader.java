@@ -1,13 +1,19 @@
 package org.tapline.puppet;
 
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+
+import org.tapline.pcap.ChannelInput;
 
 /**
- * Reads etherpuppet messages from a stream: frames into one reused buffer, commands as records.
+ * Reads etherpuppet messages from a channel: frames as slices of one reused native buffer,
+ * commands as records.
  * Lengths are checked before anything is read past them; a peer sending garbage gets a clear
  * {@link IOException}, never a large allocation.
  */
@@ -30,9 +36,9 @@ final class PuppetReader {
 
     enum Kind { FRAME, OFFLOADED, IFREQ, CONF_FINISHED, HELLO, ACK, UPGRADE, IPV6, BYE }
 
-    private final DataInputStream in;
-    private final byte[] frame = new byte[PuppetWire.MAX_RECORD + 2];
-    private int frameLength;
+    private final ChannelInput in;
+    private final InputStream availability;
+    private MemorySegment frame = MemorySegment.NULL;
     private Ifreq ifreq;
     private byte[] payload;
     /** After ACK (master to puppet) or UPGRADE (puppet to master): tapline records. */
@@ -46,34 +52,42 @@ final class PuppetReader {
     }
 
     PuppetReader(InputStream in) {
-        this.in = new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16));
+        this(Channels.newChannel(in), in);
+    }
+
+    /**
+     * Reads from {@code channel} into a native buffer (a socket's own channel reads with no copy of
+     * ours); {@code availability} tells what could be read without waiting.
+     */
+    PuppetReader(ReadableByteChannel channel, InputStream availability) {
+        this.in = new ChannelInput(channel, "the peer");
+        this.in.order(ByteOrder.BIG_ENDIAN);
+        this.availability = availability;
     }
 
     /** Bytes that can be read without blocking (buffered, or in the socket). */
     int available() throws IOException {
-        return in.available();
+        return in.buffer().remaining() + availability.available();
     }
 
     int readVersion() throws IOException {
-        return in.readInt();
+        return int32();
     }
 
     int readLinkType() throws IOException {
-        return in.readUnsignedShort();
+        return uint16();
     }
 
     /** Reads the next message; null at a clean end of stream. */
     Kind next() throws IOException {
+        if (in.require(1) == 0) {
+            return null;
+        }
         return tapline ? nextRecord() : nextMessage();
     }
 
     private Kind nextRecord() throws IOException {
-        int w;
-        try {
-            w = in.readInt();
-        } catch (EOFException e) {
-            return null;
-        }
+        int w = int32();
         int len = w & 0xff_ffff;
         if (len > PuppetWire.MAX_RECORD) {
             throw new PuppetProtocolException("the peer sent a " + len + "-byte record (at most " + PuppetWire.MAX_RECORD + ")");
@@ -82,8 +96,7 @@ final class PuppetReader {
             if ((w >>> 24) != 0) {
                 throw new PuppetProtocolException(String.format("the peer sent a record word 0x%08x with reserved bits set", w));
             }
-            in.readFully(frame, 2, len);
-            frameLength = len;
+            frame = slice(len);
             return Kind.FRAME;
         }
         int type = (w >>> 24) & 0x7f;
@@ -91,15 +104,13 @@ final class PuppetReader {
             if (len <= PuppetWire.VNET_HDR) {
                 throw new PuppetProtocolException("the peer sent an offloaded frame of " + len + " bytes (header only)");
             }
-            in.readFully(frame, 2, len);
-            frameLength = len;
+            frame = slice(len);
             return Kind.OFFLOADED;
         }
         if (len > 4096) {
             throw new PuppetProtocolException("the peer sent a " + len + "-byte command (type " + type + ")");
         }
-        payload = new byte[len];
-        in.readFully(payload);
+        payload = bytes(len);
         return switch (type) {
             case PuppetWire.REC_IPV6 -> {
                 if (len != 17 || (payload[16] & 0xff) > 128) {
@@ -113,20 +124,12 @@ final class PuppetReader {
     }
 
     private Kind nextMessage() throws IOException {
-        int n;
-        try {
-            n = in.readUnsignedShort();
-        } catch (EOFException e) {
-            return null;
-        }
+        int n = uint16();
         if ((n & PuppetWire.CMD) != 0) {
             switch (n & ~PuppetWire.CMD) {
                 case PuppetWire.CMD_IFREQ -> {
-                    byte[] num = new byte[4];
-                    in.readFully(num);
-                    int req = ByteBuffer.wrap(num).order(PuppetWire.requestOrder(version)).getInt();
-                    byte[] b = new byte[PuppetWire.requestSize(version)];
-                    in.readFully(b);
+                    int req = ByteBuffer.wrap(bytes(4)).order(PuppetWire.requestOrder(version)).getInt();
+                    byte[] b = bytes(PuppetWire.requestSize(version));
                     ifreq = new Ifreq(req, b, PuppetWire.requestOrder(version));
                     return PuppetWire.isHello(req, b) ? Kind.HELLO : Kind.IFREQ;
                 }
@@ -147,21 +150,57 @@ final class PuppetReader {
         if (n < 2) {
             throw new PuppetProtocolException("the peer sent a " + n + "-byte frame message (at least 2: the protocol word)");
         }
-        in.readFully(frame, 0, n);
-        frameLength = n - 2;
+        need(n);
+        frame = in.segment().asSlice(in.position() + 2, n - 2); // after the protocol word
+        in.advance(n);
         return Kind.FRAME;
     }
 
     /**
-     * The last frame's bytes start at 2 in {@link #buffer()} (after the protocol word); an
-     * OFFLOADED frame's there start with its virtio_net_hdr.
+     * The last frame (an OFFLOADED one led by its virtio_net_hdr), valid until the next call of
+     * {@link #next}.
      */
-    byte[] buffer() {
+    MemorySegment frame() {
         return frame;
     }
 
     int frameLength() {
-        return frameLength;
+        return (int) frame.byteSize();
+    }
+
+    private void need(int n) throws IOException {
+        if (in.require(n) < n) {
+            throw new EOFException("the peer closed the connection in the middle of a message");
+        }
+    }
+
+    private int uint16() throws IOException {
+        need(2);
+        int v = in.uint16(0);
+        in.advance(2);
+        return v;
+    }
+
+    private int int32() throws IOException {
+        need(4);
+        int v = in.int32(0);
+        in.advance(4);
+        return v;
+    }
+
+    private byte[] bytes(int n) throws IOException {
+        need(n);
+        byte[] b = new byte[n];
+        in.buffer().get(in.position(), b);
+        in.advance(n);
+        return b;
+    }
+
+    private MemorySegment slice(int n) throws IOException {
+        need(n);
+        MemorySegment m = in.segment().asSlice(in.position(), n);
+        in.advance(n);
+        return m;
     }
 
     Ifreq ifreq() {

@@ -154,7 +154,7 @@ public final class PuppetSide {
                         counters.receivedFrames.incrementAndGet();
                         counters.receivedBytes.addAndGet(in.frameLength());
                         try {
-                            link.send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
+                            link.send(in.frame());
                         } catch (IOException e) {
                             if (!Interfaces.exists(settings.iface())) {
                                 return gone(e);
@@ -172,7 +172,7 @@ public final class PuppetSide {
                         counters.receivedFrames.incrementAndGet();
                         counters.receivedBytes.addAndGet(in.frameLength() - PuppetWire.VNET_HDR);
                         try {
-                            offloadSocket().send(MemorySegment.ofArray(in.buffer()).asSlice(2, in.frameLength()));
+                            offloadSocket().send(in.frame());
                         } catch (IOException e) {
                             if (!Interfaces.exists(settings.iface())) {
                                 return gone(e);

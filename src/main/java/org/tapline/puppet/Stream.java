@@ -1,6 +1,5 @@
 package org.tapline.puppet;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
@@ -24,21 +23,29 @@ final class Stream {
 
     private static final int LINKTYPE_RAW = 101;
 
-    private final BufferedOutputStream out;
+    /** Large writes: many frames, or a few super-frames, leave in one. */
+    private static final int BUFFER = 1 << 19;
+
+    private final OutBuffer out;
     private final ReentrantLock lock = new ReentrantLock();
     private final Counters counters;
-    private final byte[] scratch = new byte[PuppetWire.MAX_RECORD + PuppetWire.VNET_HDR + 4];
     private volatile boolean tapline;
 
     Stream(OutputStream out, Counters counters) {
-        this.out = new BufferedOutputStream(out, 1 << 18);
+        this.out = new OutBuffer(out, BUFFER);
+        this.counters = counters;
+    }
+
+    /** On a socket's own channel: sent from native memory with no copy of ours. */
+    Stream(java.nio.channels.WritableByteChannel channel, Counters counters) {
+        this.out = new OutBuffer(channel, BUFFER);
         this.counters = counters;
     }
 
     void write(byte[] b) throws IOException {
         lock.lock();
         try {
-            out.write(b);
+            out.put(b);
         } finally {
             lock.unlock();
         }
@@ -48,7 +55,7 @@ final class Stream {
     void upgrade(byte[] marker) throws IOException {
         lock.lock();
         try {
-            out.write(marker);
+            out.put(marker);
             tapline = true;
             out.flush();
         } finally {
@@ -61,7 +68,7 @@ final class Stream {
         try {
             if (lock.tryLock(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 try {
-                    out.write(PuppetWire.record(PuppetWire.REC_BYE, new byte[0]));
+                    out.put(PuppetWire.record(PuppetWire.REC_BYE, new byte[0]));
                     out.flush();
                 } finally {
                     lock.unlock();
@@ -81,35 +88,22 @@ final class Stream {
         lock.lock();
         try {
             long size = f.byteSize();
-            int n;
-            int head;
             if (tapline) {
                 if (size > PuppetWire.MAX_RECORD) {
                     counters.dropped.incrementAndGet();
                     return;
                 }
-                n = (int) size;
-                head = 4;
-                scratch[0] = 0;
-                scratch[1] = (byte) (n >> 16);
-                scratch[2] = (byte) (n >> 8);
-                scratch[3] = (byte) n;
+                out.put((int) size, f);
             } else {
-                n = (int) Math.min(size, PuppetWire.REFERENCE_MTU - 2);
+                int n = (int) Math.min(size, PuppetWire.REFERENCE_MTU - 2);
                 if (n < size) {
                     counters.cut.incrementAndGet();
                 }
-                int proto = protocol(linkType, f);
-                head = 4;
-                scratch[0] = (byte) ((n + 2) >> 8);
-                scratch[1] = (byte) (n + 2);
-                scratch[2] = (byte) (proto >> 8);
-                scratch[3] = (byte) proto;
+                out.put((n + 2) << 16 | protocol(linkType, f), f.asSlice(0, n));
+                size = n;
             }
-            MemorySegment.copy(f, ValueLayout.JAVA_BYTE, 0, scratch, head, n);
-            out.write(scratch, 0, n + head);
             counters.sentFrames.incrementAndGet();
-            counters.sentBytes.addAndGet(n);
+            counters.sentBytes.addAndGet(size);
         } finally {
             lock.unlock();
         }
@@ -131,14 +125,7 @@ final class Stream {
                 counters.dropped.incrementAndGet();
                 return;
             }
-            int w = PuppetWire.REC_CMD | PuppetWire.REC_OFFLOADED << 24 | n;
-            scratch[0] = (byte) (w >>> 24);
-            scratch[1] = (byte) (w >> 16);
-            scratch[2] = (byte) (w >> 8);
-            scratch[3] = (byte) w;
-            MemorySegment.copy(header, ValueLayout.JAVA_BYTE, 0, scratch, 4, (int) header.byteSize());
-            MemorySegment.copy(f, ValueLayout.JAVA_BYTE, 0, scratch, 4 + (int) header.byteSize(), (int) f.byteSize());
-            out.write(scratch, 0, n + 4);
+            out.put(PuppetWire.REC_CMD | PuppetWire.REC_OFFLOADED << 24 | n, header, f);
             counters.sentFrames.incrementAndGet();
             counters.sentBytes.addAndGet(f.byteSize());
         } finally {
