@@ -21,7 +21,9 @@ import org.tapline.link.Link;
 final class Stream {
     private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    /** Raw IP: LINKTYPE_RAW (a TapLink's TUN), and libpcap's DLT_RAW on Linux (a capture on a TUN). */
     private static final int LINKTYPE_RAW = 101;
+    private static final int DLT_RAW = 12;
 
     /** Large writes: many frames, or a few super-frames, leave in one. */
     private static final int BUFFER = 1 << 19;
@@ -144,7 +146,7 @@ final class Stream {
 
     /** The protocol word etherpuppet puts before a frame: the ethertype, or for raw IP its version's. */
     static int protocol(int linkType, MemorySegment f) {
-        if (linkType == LINKTYPE_RAW) {
+        if (linkType == LINKTYPE_RAW || linkType == DLT_RAW) {
             int version = f.byteSize() > 0 ? (f.get(ValueLayout.JAVA_BYTE, 0) & 0xf0) >> 4 : 0;
             return version == 6 ? 0x86dd : 0x0800;
         }

@@ -67,6 +67,7 @@ class StreamTest {
     void rawIpFromATunGetsItsVersionsProtocolWord() {
         assertEquals(0x0800, Stream.protocol(101, MemorySegment.ofArray(new byte[] {0x45, 0, 0, 20})));
         assertEquals(0x86dd, Stream.protocol(101, MemorySegment.ofArray(new byte[] {0x60, 0, 0, 0})));
+        assertEquals(0x86dd, Stream.protocol(12, MemorySegment.ofArray(new byte[] {0x60, 0, 0, 0})), "libpcap's DLT_RAW");
         assertEquals(0x86dd, Stream.protocol(1, ethernet(60, 0x86dd)));
     }
 }
