@@ -17,16 +17,8 @@ public final class Counters {
     final AtomicLong kernelDrops = new AtomicLong();
     final AtomicLong connections = new AtomicLong();
 
-    public long sentFrames() {
+    long sentFrames() {
         return sentFrames.get();
-    }
-
-    public long receivedFrames() {
-        return receivedFrames.get();
-    }
-
-    public long dropped() {
-        return dropped.get();
     }
 
     @Override

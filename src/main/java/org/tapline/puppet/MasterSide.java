@@ -42,12 +42,6 @@ public final class MasterSide implements AutoCloseable {
         this.counters = counters;
     }
 
-    /** The interface made for the session, once it exists. */
-    public String tapName() {
-        TapLink t = tap;
-        return t == null ? null : t.name();
-    }
-
     /** Serves one connection until either side ends it; returns how it ended. */
     public End run(Socket s, boolean connector, int version) {
         Session session = new Session(s);
