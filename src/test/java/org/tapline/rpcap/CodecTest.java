@@ -21,7 +21,7 @@ import org.tapline.os.BpfCodes;
 import org.tapline.os.BpfProgram;
 import org.tapline.os.PcapDevice;
 
-/** The pure codec against every recorded message of the reference (../shared/vectors/rpcap). */
+/** The pure codec against every recorded message of the reference (test resources vectors/rpcap). */
 class CodecTest {
 
     static List<Vectors.Line> all() throws Exception {
