@@ -78,6 +78,7 @@ public final class Lab implements AutoCloseable {
     public synchronized Process start(String ns, String... command) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(List.of(command));
+        Programs.require(cmd);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
         processes.push(p);
         return p;
@@ -114,6 +115,7 @@ public final class Lab implements AutoCloseable {
     }
 
     public static String exec(List<String> cmd) throws IOException {
+        Programs.require(cmd);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             p.getOutputStream().close();

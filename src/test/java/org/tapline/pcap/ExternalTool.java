@@ -1,6 +1,5 @@
 package org.tapline.pcap;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -11,7 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs tcpdump, tshark, editcap, mergecap and text2pcap with a timeout; fails clearly if one is missing. */
+import org.tapline.lab.Programs;
+
+/**
+ * Runs tcpdump, tshark, editcap, mergecap, capinfos and text2pcap with a timeout; a missing one
+ * fails the test with one line naming it and its package ({@link Programs}).
+ */
 final class ExternalTool {
     private static final long TIMEOUT_SECONDS = 120;
 
@@ -19,7 +23,7 @@ final class ExternalTool {
 
     /** Runs {@code command} in {@code dir} and returns its standard output; fails on a non-zero exit. */
     static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Path executable = locate(command[0]);
+        Path executable = Programs.locate(command[0]);
         List<String> args = new ArrayList<>(List.of(command));
         args.set(0, executable.toString());
         Path out = Files.createTempFile(dir, command[0], ".out");
@@ -36,18 +40,5 @@ final class ExternalTool {
             fail(String.join(" ", command) + " exited with " + process.exitValue() + ": " + stderr);
         }
         return Files.readString(out, StandardCharsets.UTF_8);
-    }
-
-    private static Path locate(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/sbin").split(":")) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        Path usrBin = Path.of("/usr/bin", name);
-        assertTrue(Files.isExecutable(usrBin), name + " is not installed; these interop tests need Debian's "
-                + "tcpdump and tshark (apt-get install tcpdump tshark)");
-        return usrBin;
     }
 }
