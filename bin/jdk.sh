@@ -22,7 +22,7 @@ find_jdk() {
     if [ "$v" -ge 25 ] && [ "$v" -gt "$best_v" ]; then best="$d"; best_v=$v; fi
   done
   if [ -z "$best" ]; then
-    echo "tapline: no JDK 25 or newer found (set JAVA_HOME, or install one under /usr/lib/jvm)" >&2
+    echo "tapline: no JDK 25 or newer found in JAVA_HOME or /usr/lib/jvm; to install one, see \"Getting a JDK 25\" in ${top:-.}/README.md (Ubuntu: apt-get install openjdk-25-jdk; Debian: Temurin from Adoptium)" >&2
     return 1
   fi
   echo "$best"

@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Something frames flow in and out of: a TAP, a live interface, a capture file, a remote
- * interface. See DESIGN.md, "frames flow between links".
+ * interface. See docs/ARCHITECTURE.md, "Frames flow between links".
  *
  * <p>One thread receives, another may send at the same time; {@link #close} may be called from
  * any thread and makes a blocked {@link #receive} return -1.

@@ -15,7 +15,7 @@ import org.tapline.os.PcapDevice;
 /**
  * The client half of the codec: requests to a server, and the parsing of its replies with
  * every length bounded by what the message holds (a hostile server gets a clear
- * {@link RpcapProtocolException}, never an over-read or a large allocation; fact sheet §4.10).
+ * {@link RpcapProtocolException}, never an over-read or a large allocation; docs/RPCAP.md §5).
  */
 public final class ClientCodec {
     /** libpcap's client limit on interface names and descriptions. */

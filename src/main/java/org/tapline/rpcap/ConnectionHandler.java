@@ -16,7 +16,7 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * Takes one accepted (or, in active mode, dialled) control connection through what rpcapd does
- * before the protocol proper (../shared/rpcap-protocol.md §1.6, §3.2): the first byte decides
+ * before the protocol proper (docs/RPCAP.md §2.1): the first byte decides
  * TLS (0x16, a handshake record) or plain RPCAP (version 0); a plain client of a TLS-only server
  * gets ERROR 19, a TLS client of a plain server a TLS handshake_failure alert; then the host
  * allow-list; then the session.

@@ -140,7 +140,7 @@ final class ControlConnection {
 
     /**
      * libpcap clients whose application set no filter send STARTCAP with {@code plen} counted
-     * for zero instructions but one RET instruction after it (PR libpcap#1577, fact sheet Q14).
+     * for zero instructions but one RET instruction after it (PR libpcap#1577, docs/RPCAP.md §6 Q14).
      * The reference then reads that instruction as a CLOSE header and drops the client; here the
      * 8 bytes are taken back into the request when they are exactly such a RET, so the capture
      * starts as the user wanted. Anything else is pushed back untouched.

@@ -17,7 +17,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The data side of a capture (../shared/rpcap-protocol.md §1.4): a TCP listener the client
+ * The data side of a capture (docs/RPCAP.md §2.2): a TCP listener the client
  * connects to (passive), a TCP connection the server makes (active mode, SERVEROPEN), or a
  * connected UDP socket. Only the control connection's peer may connect to the listener (the
  * reference takes anyone, Q8), and it must do so within a deadline.

@@ -11,7 +11,7 @@ import java.util.List;
 import org.tapline.os.PcapDevice;
 
 /**
- * Emitters of the messages a server sends (layouts in ../shared/rpcap-protocol.md §2). Pure;
+ * Emitters of the messages a server sends (layouts in libpcap's rpcap-protocol.h, docs/RPCAP.md §3). Pure;
  * each returns a complete message, header included, with no byte left uninitialised.
  */
 public final class Replies {

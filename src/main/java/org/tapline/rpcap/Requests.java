@@ -8,7 +8,7 @@ import java.util.List;
 import org.tapline.os.BpfProgram;
 
 /**
- * Parsers of the request payloads a server receives (layouts in ../shared/rpcap-protocol.md §2).
+ * Parsers of the request payloads a server receives (layouts in libpcap's rpcap-protocol.h, docs/RPCAP.md §3).
  * Pure: every length is checked against the bytes present before use; a short or bad payload is
  * an {@link RpcapProtocolException} carrying the reference's error code and text.
  */

@@ -1,7 +1,7 @@
 package org.tapline.rpcap;
 
 /**
- * RPCAP constants (libpcap rpcap-protocol.h; see ../shared/rpcap-protocol.md). Every message
+ * RPCAP constants (libpcap rpcap-protocol.h; see docs/RPCAP.md §3). Every message
  * starts with an 8-byte big-endian header:
  * <pre>
  *  0 ver (1) | 1 type (1) | 2 value (2) | 4 plen (4) | 8 payload, plen bytes

@@ -103,7 +103,7 @@ public final class RpcapLink implements Link {
             flags |= Rpcap.FLAG_DGRAM;
             port = udp.getLocalPort();
         } else if (c.serverDials()) {
-            // Active mode: the server opens the data connection to a port we listen on (fact sheet §1.5).
+            // Active mode: the server opens the data connection to a port we listen on (docs/RPCAP.md §2.3).
             listener = new java.net.ServerSocket(0, 1, c.socket().getLocalAddress());
             listener.setSoTimeout((int) RpcapClient.READ_TIMEOUT.toMillis());
             flags |= Rpcap.FLAG_SERVEROPEN;

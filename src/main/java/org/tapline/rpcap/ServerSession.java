@@ -17,7 +17,7 @@ import org.tapline.os.PcapStats;
  *
  * <p>States: {@code AUTH} → {@code READY} (AUTH_REQ accepted); {@code READY} ⇄ {@code CAPTURING}
  * (STARTCAP / ENDCAP); any → {@code CLOSED} (CLOSE, fatal error). Errors follow the reference
- * (../shared/rpcap-protocol.md §2.16) except where it is unsafe (§5.3 Q2, Q3, Q4, Q7, Q9, Q13).
+ * (docs/RPCAP.md §4) except where it is unsafe (§6 Q2, Q3, Q4, Q7, Q9, Q13).
  */
 public final class ServerSession {
     /** Where the session's requests reach devices and captures. */

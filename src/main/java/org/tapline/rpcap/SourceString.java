@@ -1,7 +1,7 @@
 package org.tapline.rpcap;
 
 /**
- * Capture source strings as libpcap's pcap_parsesrcstr and WinPcap accept them (fact sheet §4.1):
+ * Capture source strings as libpcap's pcap_parsesrcstr and WinPcap accept them (docs/RPCAP.md §5):
  * <pre>
  *   eth0, rpcap://eth0                  a local device
  *   file://path                         a capture file

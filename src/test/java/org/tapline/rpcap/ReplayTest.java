@@ -28,7 +28,7 @@ import org.tapline.lab.LabExtension;
  * Replays the client side of the reference's recorded control conversations against our
  * daemon (a real process in a lab namespace) and checks each reply's version, type and value
  * (error code), byte for byte where nothing varies, and who closes. Where we answer differently
- * on purpose (the reference's defects, fact sheet §5.3), the table below says so.
+ * on purpose (the reference's defects, docs/RPCAP.md §6), the table below says so.
  */
 @ExtendWith(LabExtension.class)
 class ReplayTest {
@@ -60,7 +60,7 @@ class ReplayTest {
      * the conversation must end with our close.
      */
     private static final Map<String, List<String>> OUR_REPLIES = Map.of(
-            // plen 0x7fffffff: refused at once, the reference waits for 2 GiB that never come (§5.4 item 15).
+            // plen 0x7fffffff: refused at once, the reference waits for 2 GiB that never come (docs/RPCAP.md §1).
             "s07c2-auth-plen-7fffffff-8-bytes.txt", List.of("00010010"),
             // UPDATEFILTER without a capture: its payload is consumed (Q3), so no bogus version error follows;
             // the client's CLOSE then ends the session.

@@ -16,7 +16,7 @@ import org.tapline.lab.Lab;
 import org.tapline.lab.LabExtension;
 import org.tapline.os.BpfCodes;
 
-/** Capture-time behaviour on the daemon's own loopback, where the fact sheet says we differ or must match. */
+/** Capture-time behaviour on the daemon's own loopback, where docs/RPCAP.md says we differ or must match. */
 @ExtendWith(LabExtension.class)
 class RpcapdBehaviourTest {
 

@@ -17,7 +17,7 @@ import org.tapline.os.BpfProgram;
 
 /**
  * A small RPCAP client for the daemon's lab tests, speaking the protocol as libpcap's client
- * does (fact sheet §4): auth, open, startcap with a filter compiled by libpcap for the remote
+ * does (docs/RPCAP.md §5): auth, open, startcap with a filter compiled by libpcap for the remote
  * link type, the data connection, stats, close.
  */
 final class TestClient implements AutoCloseable {
