@@ -110,7 +110,7 @@ class RemoteCaptureTest {
         for (String l = err.readLine(); l != null && !l.contains("listening on"); l = err.readLine()) {
             // wait for the daemon to listen
         }
-        List<String> list = new java.util.ArrayList<>(List.of("env", RemoteOptions.PASSWORD_VARIABLE + "=wonder land"));
+        List<String> list = new java.util.ArrayList<>(List.of("env", RemoteConnectionOptions.PASSWORD_VARIABLE + "=wonder land"));
         list.addAll(TestJvm.command(TestJvm.classPath(), List.of(), "list", "-r", "rpcap://10.99.1.1/", "--auth", "alice"));
         String out = lab.run(ns[1], list.toArray(new String[0]));
         assertTrue(out.contains("rpcap://10.99.1.1/veth-a"), out);
