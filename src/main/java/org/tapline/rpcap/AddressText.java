@@ -31,6 +31,14 @@ public final class AddressText {
         }
         String text = InetFormat.ipv6(java.lang.foreign.MemorySegment.ofArray(v6.getAddress()), 0);
         NetworkInterface nif = v6.getScopedInterface();
+        if (nif == null && v6.getScopeId() != 0) {
+            // A peer's address comes with the interface index only; people know the interface by name.
+            try {
+                nif = NetworkInterface.getByIndex(v6.getScopeId());
+            } catch (java.net.SocketException e) {
+                nif = null;
+            }
+        }
         if (nif != null) {
             return text + "%" + nif.getName();
         }

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -60,15 +62,27 @@ public final class RpcapServer implements AutoCloseable {
                 }
             }
         } else {
-            addrs.add(InetAddress.getByName("0.0.0.0"));
+            // One IPv6 socket on :: takes IPv4 clients too (Linux's net.ipv6.bindv6only is 0 by
+            // default), so it comes first; 0.0.0.0 where there is no IPv6, or with -4.
             if (!c.ipv4Only()) {
                 addrs.add(InetAddress.getByName("::"));
             }
+            addrs.add(InetAddress.getByName("0.0.0.0"));
         }
         List<InetSocketAddress> bound = new ArrayList<>();
         IOException last = null;
         for (InetAddress a : addrs) {
-            ServerSocket s = new ServerSocket();
+            if (c.bindAddress() == null && !listeners.isEmpty()) {
+                break;
+            }
+            // A socket of the address's own family: with -4, 0.0.0.0 must not take IPv6 clients.
+            ServerSocket s;
+            try {
+                s = ServerSocketChannel.open(a instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6).socket();
+            } catch (UnsupportedOperationException e) {
+                last = new IOException("IPv6 is not available");
+                continue;
+            }
             try {
                 s.setReuseAddress(true);
                 s.bind(new InetSocketAddress(a, c.port()), 10);
@@ -76,7 +90,6 @@ public final class RpcapServer implements AutoCloseable {
                 bound.add((InetSocketAddress) s.getLocalSocketAddress());
             } catch (IOException e) {
                 s.close();
-                // 0.0.0.0 and :: on one port collide where IPv6 sockets are dual-stack: one is enough.
                 last = e;
                 c.log().debug("cannot listen on " + AddressText.of(new InetSocketAddress(a, c.port())) + ": " + e.getMessage());
             }
