@@ -18,6 +18,7 @@ import org.tapline.rpcap.AddressText;
 import org.tapline.rpcap.RpcapClient;
 import org.tapline.rpcap.SourceString;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,6 +27,10 @@ import picocli.CommandLine.Option;
  */
 final class RemoteConnectionOptions {
     static final String PASSWORD_VARIABLE = "TAPLINE_RPCAP_PASSWORD";
+
+    /** The command this mixin is part of: its error stream takes the waiting line. */
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec command;
 
     @Option(names = "--auth", paramLabel = "USER", description = "Authenticate as USER (password from $" + PASSWORD_VARIABLE
             + " or a prompt; never a flag). Default: null authentication.")
@@ -56,9 +61,10 @@ final class RemoteConnectionOptions {
                 throw new IOException("--listen: cannot listen on " + AddressText.of(at) + ": " + e.getMessage(), e);
             }
             // rpcapd dials every 30 s (RPCAP_ACTIVE_WAIT) while it cannot connect: the wait may be that long.
-            System.err.println("tapline: waiting for an rpcapd -a to connect to " + AddressText.of((InetSocketAddress) s.getLocalSocketAddress())
+            java.io.PrintWriter err = command.commandLine().getErr();
+            err.println("tapline: waiting for an rpcapd -a to connect to " + AddressText.of((InetSocketAddress) s.getLocalSocketAddress())
                     + " (it retries every " + ACTIVE_RETRY_SECONDS + " s)");
-            System.err.flush();
+            err.flush();
             Socket c = s.accept();
             return RpcapClient.accepted(c, src, auth, tls);
         }

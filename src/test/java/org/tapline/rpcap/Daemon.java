@@ -75,6 +75,13 @@ final class Daemon {
         throw new AssertionError("no log line with '" + text + "' within " + seconds + " s: " + log);
     }
 
+    /** Sends SIGHUP; returns the number of log lines before it, for {@link #await(String, int, int)}. */
+    int hangUp() throws IOException {
+        int mark = log.size();
+        Lab.exec(List.of("kill", "-HUP", String.valueOf(process.pid())));
+        return mark;
+    }
+
     String await(String text) {
         return await(text, 0, 20);
     }

@@ -95,8 +95,7 @@ class RpcapdModesTest {
             try (TestClient before = new TestClient("127.0.0.1", 2002)) {
                 assertEquals(Rpcap.ERR_AUTH_FAILED, before.authNull().value());
                 Files.writeString(conf, "NullAuthPermit = YES\n");
-                int logged = d.log.size();
-                Lab.exec(List.of("kill", "-HUP", String.valueOf(d.process.pid())));
+                int logged = d.hangUp();
                 d.await("reloaded " + conf, logged, 10);
                 try (TestClient after = new TestClient("127.0.0.1", 2002)) {
                     assertEquals(Rpcap.MSG_AUTH_REQ | Rpcap.REPLY, after.authNull().type());
@@ -124,8 +123,7 @@ class RpcapdModesTest {
                 .anyMatch(l -> l.startsWith("SigIgn:") && (Long.parseLong(l.substring(7).strip(), 16) & 1) == 0),
                 "SIGHUP is no longer ignored once the daemon listens");
         Files.writeString(conf, "NullAuthPermit = YES\n");
-        int logged = d.log.size();
-        Lab.exec(List.of("kill", "-HUP", String.valueOf(d.process.pid())));
+        int logged = d.hangUp();
         d.await("reloaded " + conf + ": passive clients any, null authentication permitted", logged, 10);
         assertTrue(d.process.isAlive(), "SIGHUP reloads, it does not stop the daemon");
         lab.inNetns(ns, () -> {
@@ -143,8 +141,7 @@ class RpcapdModesTest {
         String ns = lab.netns("hupgone");
         Daemon d = Daemon.start(lab, ns, "-f", conf.toString(), "-b", "127.0.0.1", "-p", "2002");
         Files.delete(conf);
-        int logged = d.log.size();
-        Lab.exec(List.of("kill", "-HUP", String.valueOf(d.process.pid())));
+        int logged = d.hangUp();
         String line = d.await("cannot reload", logged, 10);
         assertEquals("rpcapd: error: cannot reload config file " + conf + ": No such file or directory; the settings stay as they were",
                 line);
