@@ -23,6 +23,7 @@ import org.tapline.rpcap.CredentialsFile;
 import org.tapline.rpcap.DaemonConfig;
 import org.tapline.rpcap.DaemonLog;
 import org.tapline.rpcap.DaemonSettings;
+import org.tapline.rpcap.FileReason;
 import org.tapline.rpcap.RpcapServer;
 import org.tapline.tls.TlsFiles;
 
@@ -131,7 +132,11 @@ final class RpcapdCommand implements Callable<Integer> {
         DaemonLog log = new DaemonLog(System.err, debug);
         DaemonSettings settings = commandLineSettings();
         if (saveFile != null) {
-            Files.writeString(saveFile, ConfigFile.format(settings), StandardCharsets.UTF_8);
+            try {
+                Files.writeString(saveFile, ConfigFile.format(settings), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IOException("cannot save the settings to " + FileReason.of(saveFile, e), e);
+            }
         }
         ConfigReload reload = configFile == null ? null : new ConfigReload(configFile, log);
         if (reload != null) {

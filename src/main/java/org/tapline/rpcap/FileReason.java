@@ -10,10 +10,10 @@ import java.nio.file.Path;
  * "PATH: reason" for a file that could not be read. The JDK's NoSuchFileException and
  * AccessDeniedException carry only the path as their message; here they say what strerror says.
  */
-final class FileReason {
+public final class FileReason {
     private FileReason() {}
 
-    static String of(Path file, IOException e) {
+    public static String of(Path file, IOException e) {
         String reason;
         if (e instanceof NoSuchFileException) {
             reason = "No such file or directory";

@@ -31,6 +31,14 @@ class RpcapdCommandTest {
     }
 
     @Test
+    void settingsThatCannotBeSavedSayWhy(@TempDir Path dir) {
+        Path nowhere = dir.resolve("no-such-dir").resolve("rpcapd.conf");
+        Cli r = Cli.run("rpcapd", "-s", nowhere.toString());
+        assertTrue(r.oneLineError(), r.err());
+        assertEquals("tapline: cannot save the settings to " + nowhere + ": No such file or directory", r.err().strip());
+    }
+
+    @Test
     void aPortOutOfRangeIsAUsageErrorNamingTheFlag() {
         for (String flag : new String[] {"-p", "-t"}) {
             Cli r = Cli.run("rpcapd", flag, "70000");
