@@ -58,7 +58,7 @@ final class ConnectionHandler {
             InputStream sin = in;
             if (first == TLS_HANDSHAKE) {
                 if (config.tls() == null) {
-                    config.log().info("connection refused: " + peer + ", a TLS client and this server does not speak TLS (start it with -S)");
+                    config.log().info("connection refused: " + peer + ", it speaks TLS and this daemon runs without -S");
                     refuseTls(in, socket.getOutputStream());
                     return false;
                 }
@@ -73,7 +73,7 @@ final class ConnectionHandler {
                 s = t;
                 sin = t.getInputStream();
             } else if (config.tls() != null && config.tlsRequired()) {
-                config.log().info("connection refused: " + peer + ", not TLS and TLS is required (-S)");
+                config.log().info("connection refused: " + peer + ", plain RPCAP and this daemon requires TLS (-S)");
                 refusePlain(in, socket.getOutputStream());
                 return false;
             }
