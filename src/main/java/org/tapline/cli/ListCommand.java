@@ -31,7 +31,7 @@ final class ListCommand implements Callable<Integer> {
     String remoteSource;
 
     @CommandLine.Mixin
-    RemoteOptions remote;
+    RemoteConnectionOptions remote;
 
     @Override
     public Integer call() throws Exception {

@@ -15,11 +15,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import org.tapline.os.InheritedSignals;
+import org.tapline.rpcap.AddressText;
 import org.tapline.rpcap.ConfigFile;
+import org.tapline.rpcap.ConfigReload;
 import org.tapline.rpcap.CredentialsFile;
 import org.tapline.rpcap.DaemonConfig;
 import org.tapline.rpcap.DaemonLog;
 import org.tapline.rpcap.DaemonSettings;
+import org.tapline.rpcap.FileReason;
 import org.tapline.rpcap.RpcapServer;
 import org.tapline.tls.TlsFiles;
 
@@ -38,10 +42,11 @@ final class RpcapdCommand implements Callable<Integer> {
     @Option(names = "-b", paramLabel = "address", description = "Bind the listener to this address (default: all).")
     String bind;
 
-    @Option(names = "-p", paramLabel = "port", description = "Listen on this port (default 2002).")
+    @Option(names = "-p", paramLabel = "port", converter = Port.class, description = "Listen on this port (default 2002).")
     int port = 2002;
 
-    @Option(names = "-t", paramLabel = "data_port", description = "Fixed port for passive TCP data connections (default: ephemeral).")
+    @Option(names = "-t", paramLabel = "data_port", converter = Port.class,
+            description = "Fixed port for passive TCP data connections (default: ephemeral).")
     int dataPort;
 
     @Option(names = "-4", description = "IPv4 only.")
@@ -127,10 +132,15 @@ final class RpcapdCommand implements Callable<Integer> {
         DaemonLog log = new DaemonLog(System.err, debug);
         DaemonSettings settings = commandLineSettings();
         if (saveFile != null) {
-            Files.writeString(saveFile, ConfigFile.format(settings), StandardCharsets.UTF_8);
+            try {
+                Files.writeString(saveFile, ConfigFile.format(settings), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IOException("cannot save the settings to " + FileReason.of(saveFile, e), e);
+            }
         }
-        if (configFile != null) {
-            settings = load(configFile, settings, log);
+        ConfigReload reload = configFile == null ? null : new ConfigReload(configFile, log);
+        if (reload != null) {
+            settings = reload.read(settings);
         }
         DaemonConfig config = new DaemonConfig(bind, port, dataPort, ipv4, settings, tls ? TlsFiles.serverContext(keyFile, certFile) : null,
                 credentials == null ? null : CredentialsFile.load(credentials), !noSystemAccounts, Duration.ofSeconds(authTimeout),
@@ -139,12 +149,15 @@ final class RpcapdCommand implements Callable<Integer> {
             if (inetd) {
                 return serveInetd(server);
             }
-            if (configFile != null) {
-                Signals.onHangup(() -> server.reconfigure(server.config().withSettings(load(configFile, server.config().settings(), log))));
+            if (reload != null) {
+                // Started under nohup (or by anything that ignores SIGHUP), the JVM would quietly
+                // refuse the handler and every reload would be lost: rpcapd takes SIGHUP anyway.
+                InheritedSignals.unignore(InheritedSignals.SIGHUP);
+                Signals.onHangup(() -> reload.reload(server));
             }
             if (!activeOnly) {
                 for (InetSocketAddress a : server.listen()) {
-                    log.debug("listening on " + a);
+                    log.info("listening on " + AddressText.of(a));
                 }
             }
             server.startActive();
@@ -175,22 +188,6 @@ final class RpcapdCommand implements Callable<Integer> {
         return new DaemonSettings(passive, a.size() > DaemonSettings.MAX_ACTIVE ? a.subList(0, DaemonSettings.MAX_ACTIVE) : a, nullAuth);
     }
 
-    static DaemonSettings load(Path file, DaemonSettings base, DaemonLog log) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            log.warn("cannot read config file " + file + ": " + e.getMessage() + "; settings unchanged");
-            return base;
-        }
-        ConfigFile.Result r = ConfigFile.parse(text, base);
-        for (String w : r.warnings()) {
-            log.warn(file + ": " + w);
-        }
-        log.info("New passive host list: " + String.join(" ", r.settings().passiveClients()));
-        return r.settings();
-    }
-
     /** -i: the control connection is the inherited standard input socket. */
     private static int serveInetd(RpcapServer server) throws IOException {
         Channel ch = System.inheritedChannel();
@@ -200,5 +197,21 @@ final class RpcapdCommand implements Callable<Integer> {
         Socket s = sc.socket();
         server.serveOne(s);
         return 0;
+    }
+
+    /** A port number flag: 0-65535 (0: any free port), or a usage error naming the range. */
+    static final class Port implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int p = Integer.parseInt(value);
+                if (p >= 0 && p <= 65535) {
+                    return p;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what is wanted
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a port number (0-65535)");
+        }
     }
 }

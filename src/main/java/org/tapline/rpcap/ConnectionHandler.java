@@ -37,6 +37,7 @@ final class ConnectionHandler {
 
     /** Serves the connection to its end; true when the client ended it with CLOSE. */
     boolean handle(Socket socket, boolean activeMode) {
+        String peer = AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress());
         try (socket) {
             socket.setSoTimeout((int) config.authDeadline().toMillis());
             socket.setTcpNoDelay(true);
@@ -57,15 +58,22 @@ final class ConnectionHandler {
             InputStream sin = in;
             if (first == TLS_HANDSHAKE) {
                 if (config.tls() == null) {
+                    config.log().info("connection refused: " + peer + ", it speaks TLS and this daemon runs without -S");
                     refuseTls(in, socket.getOutputStream());
                     return false;
                 }
                 SSLSocket t = (SSLSocket) config.tls().getSocketFactory().createSocket(socket, new ByteArrayInputStream(new byte[] {(byte) in.read()}), true);
                 t.setUseClientMode(false);
-                t.startHandshake();
+                try {
+                    t.startHandshake();
+                } catch (IOException e) {
+                    config.log().info("connection refused: " + peer + ", TLS handshake failed: " + e.getMessage());
+                    throw e;
+                }
                 s = t;
                 sin = t.getInputStream();
             } else if (config.tls() != null && config.tlsRequired()) {
+                config.log().info("connection refused: " + peer + ", plain RPCAP and this daemon requires TLS (-S)");
                 refusePlain(in, socket.getOutputStream());
                 return false;
             }
@@ -73,19 +81,20 @@ final class ConnectionHandler {
             if (!activeMode) {
                 String refusal = allowList.refusal(socket.getInetAddress());
                 if (refusal != null) {
+                    config.log().info("connection refused: " + peer + ", not in the allowed host list");
                     out.write(Replies.error(Rpcap.VERSION, Rpcap.ERR_HOSTNOAUTH, refusal));
                     out.flush();
                     return false;
                 }
             }
-            return serve(s, sin, out, activeMode);
+            return serve(s, sin, out, activeMode, peer);
         } catch (IOException e) {
-            config.log().debug("connection from " + socket.getRemoteSocketAddress() + " ended: " + e.getMessage());
+            config.log().debug("connection with " + peer + " ended: " + e.getMessage());
             return false;
         }
     }
 
-    private boolean serve(Socket s, InputStream in, OutputStream out, boolean activeMode) throws IOException {
+    private boolean serve(Socket s, InputStream in, OutputStream out, boolean activeMode, String peer) throws IOException {
         Socket timeoutTarget = s;
         ControlConnection[] conn = new ControlConnection[1];
         LocalHost host = new LocalHost((InetSocketAddress) s.getLocalSocketAddress(), (InetSocketAddress) s.getRemoteSocketAddress(),
@@ -93,8 +102,13 @@ final class ConnectionHandler {
                 reason -> conn[0].sendAsync(Replies.error(Rpcap.VERSION, Rpcap.ERR_READEX, "Error reading the packets: " + reason)));
         conn[0] = new ControlConnection(in, out, timeoutTarget::setSoTimeout,
                 activeMode ? Duration.ofDays(3650) : config.authDeadline(), activeMode ? Duration.ofDays(3650) : config.idleLimit());
-        ServerSession session = new ServerSession(auth, s.getInetAddress(), host, config.tls() != null);
-        conn[0].serve(session);
+        SessionLog events = new SessionLog(config.log(), peer, activeMode);
+        ServerSession session = new ServerSession(auth, s.getInetAddress(), host, config.tls() != null, events);
+        try {
+            conn[0].serve(session);
+        } finally {
+            events.ended(session);
+        }
         return session.closedByClient();
     }
 

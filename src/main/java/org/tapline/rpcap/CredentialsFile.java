@@ -37,7 +37,13 @@ public final class CredentialsFile {
     public static CredentialsFile load(Path file) throws IOException {
         Map<String, Entry> users = new HashMap<>();
         int n = 0;
-        for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        java.util.List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("credentials file " + FileReason.of(file, e), e);
+        }
+        for (String raw : lines) {
             n++;
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {

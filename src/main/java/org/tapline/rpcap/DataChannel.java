@@ -60,14 +60,14 @@ abstract sealed class DataChannel implements AutoCloseable {
 
     static DataChannel connect(InetAddress peer, int port, SSLContext tls) throws IOException {
         if (port == 0) {
-            throw new IOException("Is the server properly installed? Cannot connect to " + peer.getHostAddress() + ": port 0");
+            throw new IOException("Is the server properly installed? Cannot connect to " + AddressText.of(peer) + ": port 0");
         }
         Socket s = new Socket();
         try {
             s.connect(new InetSocketAddress(peer, port), (int) CONNECT_DEADLINE.toMillis());
         } catch (IOException e) {
             s.close();
-            throw new IOException("Is the server properly installed? Cannot connect to " + peer.getHostAddress() + ": "
+            throw new IOException("Is the server properly installed? Cannot connect to " + AddressText.of(peer) + ": "
                     + e.getMessage(), e);
         }
         return new Tcp(null, s, peer, tls);
@@ -75,7 +75,7 @@ abstract sealed class DataChannel implements AutoCloseable {
 
     static DataChannel udp(InetAddress peer, int port) throws IOException {
         if (port == 0) {
-            throw new IOException("Is the server properly installed? Cannot connect to " + peer.getHostAddress() + ": port 0");
+            throw new IOException("Is the server properly installed? Cannot connect to " + AddressText.of(peer) + ": port 0");
         }
         DatagramSocket s = new DatagramSocket();
         s.connect(new InetSocketAddress(peer, port));

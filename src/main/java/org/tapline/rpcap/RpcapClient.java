@@ -88,12 +88,16 @@ public final class RpcapClient implements AutoCloseable {
         if (src.kind() != SourceString.Kind.REMOTE) {
             throw new IllegalArgumentException(src + " is not a remote source");
         }
+        InetSocketAddress server = new InetSocketAddress(src.host(), src.port());
+        if (server.isUnresolved()) {
+            throw new IOException("unknown host " + src.host());
+        }
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(src.host(), src.port()), (int) READ_TIMEOUT.toMillis());
+            s.connect(server, (int) READ_TIMEOUT.toMillis());
         } catch (IOException e) {
             s.close();
-            throw new IOException("cannot connect to " + src.host() + ":" + src.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot connect to " + AddressText.of(server) + ": " + e.getMessage(), e);
         }
         return start(s, src, auth, tls, false);
     }
@@ -126,13 +130,29 @@ public final class RpcapClient implements AutoCloseable {
         try {
             t.startHandshake();
         } catch (IOException e) {
-            String m = String.valueOf(e.getMessage());
-            String why = m.contains("PKIX") ? "its certificate is not signed by a trusted authority (trust it with --ca FILE, or --insecure)"
-                    : m.contains("subject alternative") || m.contains("No name matching")
-                    ? "its certificate is not for " + host + " (--insecure skips the check)" : m;
-            throw new IOException("TLS with " + host + " failed: " + why, e);
+            throw new IOException("TLS with " + host + " failed: " + handshakeFailure(host, String.valueOf(e.getMessage())), e);
         }
         return t;
+    }
+
+    /** What a failed handshake means to the user, and what to do about it. */
+    static String handshakeFailure(String host, String jdkMessage) {
+        if (jdkMessage.contains("PKIX")) {
+            return "its certificate is not signed by a trusted authority (trust it with --ca FILE, or --insecure)";
+        }
+        if (jdkMessage.contains("subject alternative") || jdkMessage.contains("No name matching")) {
+            // The JDK matches an address only against the certificate's IP entries, a name against its DNS entries.
+            String kind = host.matches("[0-9.]+") || host.contains(":") ? "IP" : "DNS";
+            return "its certificate is not for " + host + " (make it with -addext \"subjectAltName=" + kind + ":" + host
+                    + "\"; --insecure skips the check)";
+        }
+        if (jdkMessage.contains("handshake_failure") || jdkMessage.contains("Unsupported or unrecognized SSL message")
+                || jdkMessage.contains("plaintext connection")) {
+            // rpcapd without -S answers a ClientHello with a bare handshake_failure alert (and
+            // other servers with plain bytes): that server speaks rpcap://, not rpcaps://.
+            return "the server does not speak TLS (use rpcap://, or start the daemon with -S)";
+        }
+        return jdkMessage;
     }
 
     private void authenticate(Credentials auth) throws IOException {
@@ -238,13 +258,21 @@ public final class RpcapClient implements AutoCloseable {
         return RpcapLink.start(this, device, linkType, options);
     }
 
+    /**
+     * Ends the session. A passive-mode session ends with CLOSE. In active mode the connection is
+     * just dropped, as libpcap's pcap_close() leaves it (it sends CLOSE only from
+     * pcap_remoteact_close()): rpcapd stops dialling a client that sent CLOSE, and dials again
+     * at once one that went away, so the next {@code capture --listen} is served.
+     */
     @Override
     public void close() {
-        try {
-            out.write(ClientCodec.request(Rpcap.VERSION, Rpcap.MSG_CLOSE, new byte[0]));
-            out.flush();
-        } catch (IOException ignored) {
-            // the server is gone already
+        if (!serverDials) {
+            try {
+                out.write(ClientCodec.request(Rpcap.VERSION, Rpcap.MSG_CLOSE, new byte[0]));
+                out.flush();
+            } catch (IOException ignored) {
+                // the server is gone already
+            }
         }
         try {
             socket.close();

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +36,7 @@ public final class RpcapServer implements AutoCloseable {
         reconfigure(config);
     }
 
-    public void reconfigure(DaemonConfig c) {
+    public synchronized void reconfigure(DaemonConfig c) {
         config.set(c);
         handler.set(new ConnectionHandler(c, new HostAllowList(c.settings().passiveClients())));
     }
@@ -48,21 +50,39 @@ public final class RpcapServer implements AutoCloseable {
         DaemonConfig c = config.get();
         List<InetAddress> addrs = new ArrayList<>();
         if (c.bindAddress() != null) {
-            for (InetAddress a : InetAddress.getAllByName(c.bindAddress())) {
+            InetAddress[] all;
+            try {
+                all = InetAddress.getAllByName(c.bindAddress());
+            } catch (java.net.UnknownHostException e) {
+                throw new IOException("-b " + c.bindAddress() + ": unknown host " + c.bindAddress(), e);
+            }
+            for (InetAddress a : all) {
                 if (!c.ipv4Only() || a instanceof Inet4Address) {
                     addrs.add(a);
                 }
             }
         } else {
-            addrs.add(InetAddress.getByName("0.0.0.0"));
+            // One IPv6 socket on :: takes IPv4 clients too (Linux's net.ipv6.bindv6only is 0 by
+            // default), so it comes first; 0.0.0.0 where there is no IPv6, or with -4.
             if (!c.ipv4Only()) {
                 addrs.add(InetAddress.getByName("::"));
             }
+            addrs.add(InetAddress.getByName("0.0.0.0"));
         }
         List<InetSocketAddress> bound = new ArrayList<>();
         IOException last = null;
         for (InetAddress a : addrs) {
-            ServerSocket s = new ServerSocket();
+            if (c.bindAddress() == null && !listeners.isEmpty()) {
+                break;
+            }
+            // A socket of the address's own family: with -4, 0.0.0.0 must not take IPv6 clients.
+            ServerSocket s;
+            try {
+                s = ServerSocketChannel.open(a instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6).socket();
+            } catch (UnsupportedOperationException e) {
+                last = new IOException("IPv6 is not available");
+                continue;
+            }
             try {
                 s.setReuseAddress(true);
                 s.bind(new InetSocketAddress(a, c.port()), 10);
@@ -70,16 +90,15 @@ public final class RpcapServer implements AutoCloseable {
                 bound.add((InetSocketAddress) s.getLocalSocketAddress());
             } catch (IOException e) {
                 s.close();
-                // 0.0.0.0 and :: on one port collide where IPv6 sockets are dual-stack: one is enough.
                 last = e;
-                c.log().debug("cannot listen on " + a.getHostAddress() + ":" + c.port() + ": " + e.getMessage());
+                c.log().debug("cannot listen on " + AddressText.of(new InetSocketAddress(a, c.port())) + ": " + e.getMessage());
             }
         }
         if (listeners.isEmpty()) {
-            throw new IOException("Can't listen on any address (port " + c.port() + "): " + (last == null ? "" : last.getMessage()));
+            throw new IOException("cannot listen on any address at port " + c.port() + ": " + (last == null ? "no address" : last.getMessage()));
         }
         for (ServerSocket s : listeners) {
-            Thread.ofVirtual().name("rpcapd-accept-" + s.getLocalSocketAddress()).start(() -> accept(s));
+            Thread.ofVirtual().name("rpcapd-accept-" + AddressText.of((InetSocketAddress) s.getLocalSocketAddress())).start(() -> accept(s));
         }
         return bound;
     }
@@ -92,7 +111,7 @@ public final class RpcapServer implements AutoCloseable {
                 sessions.submit(() -> h.handle(c, false));
             } catch (IOException e) {
                 if (!closed) {
-                    config.get().log().warn("accept on " + s.getLocalSocketAddress() + " failed: " + e.getMessage());
+                    config.get().log().warn("accept on " + AddressText.of((InetSocketAddress) s.getLocalSocketAddress()) + " failed: " + e.getMessage());
                 }
             }
         }
@@ -110,13 +129,14 @@ public final class RpcapServer implements AutoCloseable {
      * dropped, every 30 s while it cannot connect, and never again once the client sent CLOSE.
      */
     private void dial(DaemonSettings.ActiveClient target) {
+        String where = AddressText.of(InetSocketAddress.createUnresolved(target.host(), target.port()));
         while (!closed) {
             try (Socket s = new Socket()) {
                 InetAddress addr = resolve(target.host());
                 s.connect(new InetSocketAddress(addr, target.port()), 10_000);
-                config.get().log().debug("connected to active client " + target.host() + ":" + target.port());
+                config.get().log().debug("connected to active client " + where);
                 if (handler.get().handle(s, true)) {
-                    config.get().log().debug("active client " + target.host() + " closed the session: not dialling it again");
+                    config.get().log().info("active client " + where + " ended with CLOSE: not dialling it again");
                     return;
                 }
                 Thread.sleep(ACTIVE_REDIAL_MILLIS);
@@ -124,7 +144,8 @@ public final class RpcapServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (IOException e) {
-                config.get().log().debug("cannot connect to active client " + target.host() + ":" + target.port() + ": " + e.getMessage());
+                config.get().log().debug("cannot connect to active client " + where + ": " + e.getMessage() + "; next try in "
+                        + ACTIVE_RETRY_MILLIS / 1000 + " s");
             }
             try {
                 Thread.sleep(ACTIVE_RETRY_MILLIS);
@@ -135,7 +156,13 @@ public final class RpcapServer implements AutoCloseable {
     }
 
     private InetAddress resolve(String host) throws IOException {
-        for (InetAddress a : InetAddress.getAllByName(host)) {
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new IOException("unknown host " + host, e);
+        }
+        for (InetAddress a : all) {
             if (!config.get().ipv4Only() || a instanceof Inet4Address) {
                 return a;
             }

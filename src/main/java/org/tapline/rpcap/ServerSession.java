@@ -66,13 +66,38 @@ public final class ServerSession {
         }
     }
 
+    /** What a daemon log wants to hear as it happens (the session itself logs nothing). */
+    public interface Events {
+        /** A login succeeded; {@code user} is null for null authentication. */
+        void loggedIn(String user);
+
+        /** A login was refused: {@code user} (null for null authentication) and why. */
+        void loginFailed(String user, String reason);
+
+        Events NONE = new Events() {
+            @Override
+            public void loggedIn(String user) {
+            }
+
+            @Override
+            public void loginFailed(String user, String reason) {
+            }
+        };
+    }
+
     enum State { AUTH, READY, CAPTURING, CLOSED }
 
     private final Authenticator auth;
     private final InetAddress peer;
     private final Host host;
     private final boolean tls;
+    private final Events events;
     private State state = State.AUTH;
+    /** The logged-in user, null before a login and for null authentication. */
+    private String user;
+    /** The devices captured from, in order, and the packets all captures handed to their data channels. */
+    private final java.util.Set<String> captured = new java.util.LinkedHashSet<>();
+    private long packetsSent;
     /** Set when the client ended the session with CLOSE (active mode then stops dialling it). */
     private boolean closedByClient;
     private String device;
@@ -82,10 +107,30 @@ public final class ServerSession {
     private long[] savedStats = new long[4];
 
     public ServerSession(Authenticator auth, InetAddress peer, Host host, boolean tls) {
+        this(auth, peer, host, tls, Events.NONE);
+    }
+
+    public ServerSession(Authenticator auth, InetAddress peer, Host host, boolean tls, Events events) {
         this.auth = auth;
         this.peer = peer;
         this.host = host;
         this.tls = tls;
+        this.events = events;
+    }
+
+    /** The logged-in user; null before a login and for null authentication. */
+    public String user() {
+        return user;
+    }
+
+    /** The devices this session captured from, in the order of their first capture. */
+    public java.util.Set<String> devicesCaptured() {
+        return java.util.Collections.unmodifiableSet(captured);
+    }
+
+    /** Packets all of this session's captures handed to their data channels. */
+    public long packetsSent() {
+        return packetsSent + (capture == null ? 0 : capture.sent());
     }
 
     /** True once the client asked to close (CLOSE after authentication). */
@@ -155,6 +200,7 @@ public final class ServerSession {
         Requests.Auth a = Requests.auth(payload);
         if (a.type() == Rpcap.AUTH_NULL) {
             if (!auth.nullAuthPermitted()) {
+                events.loginFailed(null, "null authentication not permitted");
                 throw new RpcapProtocolException(Rpcap.ERR_AUTH_FAILED, "Authentication failed; NULL authentication not permitted.");
             }
         } else {
@@ -162,11 +208,14 @@ public final class ServerSession {
             java.util.Arrays.fill(a.password(), (byte) 0);
             if (!ok) {
                 Duration wait = auth.failed(peer);
+                events.loginFailed(a.user(), "wrong password or unknown user");
                 return new Reply(List.of(Replies.error(Rpcap.VERSION, Rpcap.ERR_AUTH_FAILED, "Authentication failed")), false, wait);
             }
             auth.succeeded(peer);
+            user = a.user();
         }
         state = State.READY;
+        events.loggedIn(user);
         return Reply.of(Replies.auth());
     }
 
@@ -250,6 +299,7 @@ public final class ServerSession {
             throw new RpcapProtocolException(Rpcap.ERR_STARTCAPTURE, e.getMessage());
         }
         capture.setSampling(sampling);
+        captured.add(device);
         state = State.CAPTURING;
         return Reply.of(Replies.startCapture(v, capture.bufferSize(), capture.port()));
     }
@@ -306,6 +356,7 @@ public final class ServerSession {
         } catch (IOException e) {
             savedStats = new long[] {0, 0, 0, capture.sent()};
         }
+        packetsSent += capture.sent();
         capture.close();
         capture = null;
     }

@@ -59,7 +59,7 @@ class RemoteCaptureTest {
     }
 
     @Test
-    void activeModeCaptureWaitsForTheDaemonToDialIn(Lab lab) throws Exception {
+    void activeModeCaptureWaitsForTheDaemonToDialInAndTheDaemonDialsAgainForTheNext(Lab lab) throws Exception {
         String[] ns = lab.twoHosts("asrv", "acli", "10.95.0");
         FutureTask<Cli> capture = lab.startInNetns(ns[1], () -> Cli.run("capture", "--listen", "10.95.0.2:2003",
                 "-i", "rpcap://10.95.0.1/lo", "-c", "2", "icmp"));
@@ -67,9 +67,14 @@ class RemoteCaptureTest {
                 .toArray(new String[0]));
         Process ping = lab.start(ns[0], "ping", "-i", "0.2", "127.0.0.1");
         Cli r = capture.get(90, TimeUnit.SECONDS);
-        ping.destroy();
         assertEquals(0, r.exit(), r.err());
         assertEquals(2, r.out().lines().filter(l -> l.contains("ICMP echo")).count(), r.out() + r.err());
+        assertTrue(r.err().contains("tapline: waiting for an rpcapd -a to connect to 10.95.0.2:2003 (it retries every 30 s)"), r.err());
+        // The capture ended without CLOSE (as libpcap's pcap_close does in active mode): the daemon dials again.
+        Cli again = lab.inNetns(ns[1], () -> Cli.run("capture", "--listen", "10.95.0.2:2003", "-i", "rpcap://10.95.0.1/lo", "-c", "2", "icmp"));
+        ping.destroy();
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(2, again.out().lines().filter(l -> l.contains("ICMP echo")).count(), again.out() + again.err());
     }
 
     @Test
@@ -88,7 +93,8 @@ class RemoteCaptureTest {
         Cli refused = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcaps://10.96.0.1/"));
         assertTrue(refused.oneLineError() && refused.err().contains("not signed by a trusted authority"), refused.err());
         Cli wrongName = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcaps://10.96.0.1/", "--ca", cert.toString()));
-        assertTrue(wrongName.oneLineError() && wrongName.err().contains("not for 10.96.0.1"), wrongName.err());
+        assertTrue(wrongName.oneLineError() && wrongName.err().contains("not for 10.96.0.1")
+                && wrongName.err().contains("-addext \"subjectAltName=IP:10.96.0.1\""), wrongName.err());
         Cli insecure = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcaps://10.96.0.1/", "--insecure"));
         assertEquals(0, insecure.exit(), insecure.err());
         assertTrue(insecure.out().contains("rpcaps://10.96.0.1/veth-a"), insecure.out());
@@ -97,6 +103,84 @@ class RemoteCaptureTest {
         Cli r = capture.get(60, TimeUnit.SECONDS);
         ping.destroy();
         assertEquals(2, r.out().lines().filter(l -> l.contains("ICMP echo")).count(), r.out() + r.err());
+    }
+
+    /** The README's TLS recipe: a certificate with the server's address and name in subjectAltName passes the check. */
+    @Test
+    void theReadmeTlsRecipeMakesACertificateThatVerifiesByAddress(Lab lab, @TempDir Path dir) throws Exception {
+        Path key = dir.resolve("key.pem");
+        Path cert = dir.resolve("cert.pem");
+        Lab.exec(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-days", "365", "-subj", "/CN=server", "-addext", "subjectAltName=IP:10.97.1.1,DNS:server"));
+        String[] ns = lab.twoHosts("rsrv", "rcli", "10.97.1");
+        Process d = lab.start(ns[0], TestJvm.command(TestJvm.classPath(), List.of(), "rpcapd", "-n", "-S", "-K", key.toString(),
+                "-X", cert.toString(), "-b", "10.97.1.1").toArray(new String[0]));
+        awaitListening(d);
+        Cli verified = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcaps://10.97.1.1/", "--ca", cert.toString()));
+        assertEquals(0, verified.exit(), verified.err());
+        assertTrue(verified.out().contains("rpcaps://10.97.1.1/veth-a"), verified.out());
+    }
+
+    @Test
+    void aPlainServerAndAnUnknownHostAreNamedAsSuch(Lab lab) throws Exception {
+        String[] ns = daemonAndClient(lab);
+        Cli tls = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcaps://10.92.0.1/", "--insecure"));
+        assertTrue(tls.oneLineError(), tls.err());
+        assertEquals("tapline: TLS with 10.92.0.1 failed: the server does not speak TLS (use rpcap://, or start the daemon with -S)",
+                tls.err().strip());
+        Cli unknown = lab.inNetns(ns[1], () -> Cli.run("list", "-r", "rpcap://no-such-host.invalid/"));
+        assertTrue(unknown.oneLineError(), unknown.err());
+        assertEquals("tapline: unknown host no-such-host.invalid", unknown.err().strip());
+    }
+
+    /**
+     * Writing a remote capture to a file, the stats line comes every 5 s only when a counter
+     * moved: an idle capture prints none. The capture runs as a process so its stderr can be read
+     * while it runs.
+     */
+    @Test
+    void theStatsLineOfARemoteCaptureToAFileRepeatsOnlyWhenACounterMoved(Lab lab, @TempDir Path dir) throws Exception {
+        String[] ns = daemonAndClient(lab);
+        Path f = dir.resolve("idle.pcap");
+        Process c = lab.start(ns[1], TestJvm.command(TestJvm.classPath(), List.of(), "capture", "-i", "rpcap://10.92.0.1/lo", "-c", "2",
+                "-w", f.toString(), "icmp[icmptype] == icmp-echo").toArray(new String[0]));
+        List<String> err = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(c.getErrorStream()))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    err.add(l);
+                }
+            } catch (java.io.IOException ignored) {
+                // the capture ended
+            }
+        });
+        awaitLine(err, "tapline: listening on", 30);
+        lab.run(ns[0], "ping", "-c", "1", "127.0.0.1");
+        awaitLine(err, " captured (", 30);
+        // Nothing moves now: over two more intervals no stats line may come.
+        long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+        while (System.nanoTime() < quiet) {
+            assertEquals(1, err.stream().filter(l -> l.contains(" captured (")).count(), "a stats line while nothing changed: " + err);
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+        }
+        lab.run(ns[0], "ping", "-c", "1", "127.0.0.1");
+        assertTrue(c.waitFor(30, TimeUnit.SECONDS), "the capture ends after 2 packets: " + err);
+        awaitLine(err, "tapline: 2 packets captured", 10);
+    }
+
+    private static void awaitLine(List<String> lines, String text, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (lines.stream().noneMatch(l -> l.contains(text))) {
+            assertTrue(System.nanoTime() < deadline, "no line with '" + text + "': " + lines);
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
+    private static void awaitListening(Process d) throws java.io.IOException {
+        java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(d.getErrorStream()));
+        for (String l = err.readLine(); l != null && !l.contains("listening on"); l = err.readLine()) {
+            // wait for the daemon to listen
+        }
     }
 
     @Test
@@ -110,7 +194,7 @@ class RemoteCaptureTest {
         for (String l = err.readLine(); l != null && !l.contains("listening on"); l = err.readLine()) {
             // wait for the daemon to listen
         }
-        List<String> list = new java.util.ArrayList<>(List.of("env", RemoteOptions.PASSWORD_VARIABLE + "=wonder land"));
+        List<String> list = new java.util.ArrayList<>(List.of("env", RemoteConnectionOptions.PASSWORD_VARIABLE + "=wonder land"));
         list.addAll(TestJvm.command(TestJvm.classPath(), List.of(), "list", "-r", "rpcap://10.99.1.1/", "--auth", "alice"));
         String out = lab.run(ns[1], list.toArray(new String[0]));
         assertTrue(out.contains("rpcap://10.99.1.1/veth-a"), out);

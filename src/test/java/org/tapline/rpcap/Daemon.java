@@ -23,9 +23,15 @@ final class Daemon {
     }
 
     static Daemon start(Lab lab, String ns, String... args) throws Exception {
+        return start(lab, ns, List.of(), args);
+    }
+
+    /** Starts the daemon through {@code wrapper} (e.g. {@code nohup}, which execs it with SIGHUP ignored). */
+    static Daemon start(Lab lab, String ns, List<String> wrapper, String... args) throws Exception {
         List<String> a = new ArrayList<>(List.of("rpcapd", "-D"));
         a.addAll(List.of(args));
-        List<String> cmd = TestJvm.command(TestJvm.classPath(), List.of(), a.toArray(new String[0]));
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(TestJvm.command(TestJvm.classPath(), List.of(), a.toArray(new String[0])));
         Process p = lab.start(ns, cmd.toArray(new String[0]));
         Daemon d = new Daemon(p);
         CountDownLatch ready = new CountDownLatch(1);
@@ -53,5 +59,30 @@ final class Daemon {
             throw new AssertionError("rpcapd did not start: " + d.log);
         }
         return d;
+    }
+
+    /** Waits up to {@code seconds} for a log line containing {@code text}, from the {@code from}-th line on; returns it. */
+    String await(String text, int from, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            for (int i = from; i < log.size(); i++) {
+                if (log.get(i).contains(text)) {
+                    return log.get(i);
+                }
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        throw new AssertionError("no log line with '" + text + "' within " + seconds + " s: " + log);
+    }
+
+    /** Sends SIGHUP; returns the number of log lines before it, for {@link #await(String, int, int)}. */
+    int hangUp() throws IOException {
+        int mark = log.size();
+        Lab.exec(List.of("kill", "-HUP", String.valueOf(process.pid())));
+        return mark;
+    }
+
+    String await(String text) {
+        return await(text, 0, 20);
     }
 }
