@@ -59,7 +59,7 @@ public final class Interfaces {
     static final long IFA_NETMASK = 32;
     static final long IFA_BROADDST = 40;
 
-    /** An address on an interface, with its prefix and (IPv4) broadcast or point-to-point peer. */
+    /** An address on an interface, with its prefix and (IPv4) broadcast or point-to-point peer, if it has one. */
     public record Address(InetAddress address, int prefixLength, InetAddress broadcastOrPeer) {}
 
     private Interfaces() {}
@@ -185,6 +185,9 @@ public final class Interfaces {
                     int flags = p.get(JAVA_INT, IFA_FLAGS);
                     InetAddress other = (flags & (IFF_BROADCAST | IFF_POINTOPOINT)) != 0 && addr instanceof Inet4Address
                             ? Sockaddrs.toInet(p.get(ADDRESS, IFA_BROADDST)) : null;
+                    if (addr.equals(other)) {
+                        other = null; // glibc puts the address itself there when the kernel gave no broadcast or peer
+                    }
                     out.add(new Address(addr, prefix, other));
                 }
             } finally {
