@@ -48,6 +48,22 @@ public final class LinkType {
 
     private LinkType() {}
 
+    /**
+     * The DLT value libpcap gives a live handle of this link type on Linux (libpcap's
+     * linktype_to_dlt): equal to the LINKTYPE value except for the few numbered differently per
+     * platform, e.g. {@code LINKTYPE_RAW} 101 is {@code DLT_RAW} 12.
+     */
+    public static int toDlt(int linkType) {
+        return switch (linkType) {
+            case ATM_RFC1483 -> 11;
+            case RAW -> 12;
+            case 102 -> 15; // SLIP_BSDOS
+            case 103 -> 16; // PPP_BSDOS
+            case 106 -> 19; // ATM_CLIP
+            default -> linkType;
+        };
+    }
+
     /** The registry name without the {@code LINKTYPE_} prefix, e.g. {@code "ETHERNET"}, or {@code "LINKTYPE_<n>"}. */
     public static String name(int linkType) {
         return switch (linkType) {
