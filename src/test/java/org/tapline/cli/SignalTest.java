@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,17 +33,19 @@ class SignalTest {
         return p;
     }
 
+    private static BufferedReader lines(InputStream s) {
+        return new BufferedReader(new InputStreamReader(s, StandardCharsets.UTF_8));
+    }
+
     @Test
     void captureStopsOnSigintItInheritedIgnored(Lab lab) throws Exception {
         String ns = lab.netns("bgcap");
         Process p = withSigintIgnored(lab, ns, "capture", "-i", "lo", "icmp");
-        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-        String first = err.readLine();
+        String first = lines(p.getErrorStream()).readLine();
         assertTrue(first != null && first.startsWith("tapline: listening on lo"), String.valueOf(first));
         lab.run(ns, "ping", "-c", "1", "127.0.0.1");
         // A packet printed: the capture loop, and the handlers registered before it, run.
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String packet = out.readLine();
+        String packet = lines(p.getInputStream()).readLine();
         assertTrue(packet != null && packet.contains("ICMP echo"), String.valueOf(packet));
         Lab.exec(List.of("kill", "-INT", String.valueOf(p.pid())));
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "capture ended on SIGINT");
@@ -55,8 +58,7 @@ class SignalTest {
     void rpcapdStopsOnSigintItInheritedIgnored(Lab lab) throws Exception {
         String ns = lab.netns("bgrpcapd");
         Process p = withSigintIgnored(lab, ns, "rpcapd", "-n", "-p", "2002");
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String ready = out.readLine();
+        String ready = lines(p.getInputStream()).readLine();
         assertTrue(ready != null && ready.contains("Press CTRL + C"), String.valueOf(ready));
         // The handler is registered just after that line: a SIGINT before it is still ignored, so
         // the signal is repeated until the daemon ends (or the deadline passes).
