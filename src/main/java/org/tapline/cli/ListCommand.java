@@ -98,10 +98,12 @@ final class ListCommand implements Callable<Integer> {
         if (a.netmask() != null) {
             b.append('/').append(prefix(a.netmask()));
         }
-        if (a.broadcast() != null) {
+        // glibc's getifaddrs (which libpcap reads) puts the address itself where the kernel gave no
+        // broadcast (a /32, an address added without "brd") or no peer: ip addr shows neither then.
+        if (a.broadcast() != null && !a.broadcast().equals(a.address())) {
             b.append(" brd ").append(host(a.broadcast()));
         }
-        if (a.destination() != null) {
+        if (a.destination() != null && !a.destination().equals(a.address())) {
             b.append(" peer ").append(host(a.destination()));
         }
         return b.toString();

@@ -4,6 +4,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.tapline.os.Interfaces;
 import org.tapline.puppet.Counters;
 import org.tapline.puppet.End;
 import org.tapline.puppet.Endpoint;
@@ -27,8 +28,9 @@ import picocli.CommandLine.Option;
                 "Two tapline ends agree on tapline mode (whole frames, offloads, reconnection,",
                 "TLS); etherpuppet peers never see it."},
         footer = {"", "Exit status: 0 stopped (Ctrl-C, SIGTERM, or the tapline peer ended on purpose),",
-                "1 failure here, 2 bad usage, 3 connection lost, 4 protocol error (garbage,",
-                "version mismatch, TLS), 5 interface gone. SIGUSR1 prints the counters."})
+                "1 failure here, 2 bad usage (a TAP name the kernel refuses too), 3 connection lost,",
+                "4 protocol error (garbage, version mismatch, TLS on one end only), 5 the",
+                "interface is missing or went away. SIGUSR1 prints the counters."})
 final class PuppetCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -112,7 +114,15 @@ final class PuppetCommand implements Callable<Integer> {
             case "0.4" -> PuppetWire.VERSION_04;
             default -> throw usage("--protocol takes 0.3 or 0.4");
         };
+        if (master && Interfaces.nameProblem(tapName) != null) {
+            throw usage("-I: " + Interfaces.nameProblem(tapName));
+        }
         PuppetLog log = new PuppetLog(System.err, debug.length);
+        if (!master && !Interfaces.exists(iface)) {
+            // As etherpuppet fails at once on a bad interface, rather than when a master comes.
+            log.info(iface + ": no such network interface (see 'ip link' or 'tapline list')");
+            return End.Outcome.INTERFACE.exitCode;
+        }
         SelfExclusion exclusion = master ? null : exclusion();
         PuppetTls tls = secret != null || tlsCert != null ? PuppetTls.of(secret, tlsKey, tlsCert, tlsCa) : null;
         Endpoint endpoint;

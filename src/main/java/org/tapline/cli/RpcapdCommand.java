@@ -166,7 +166,7 @@ final class RpcapdCommand implements Callable<Integer> {
                 out.flush();
             }
             CountDownLatch forever = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
+            Signals.onInterrupt(forever::countDown); // as rpcapd: SIGINT or SIGTERM ends it with status 0
             forever.await();
         }
         return 0;

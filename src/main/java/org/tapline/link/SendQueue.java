@@ -42,7 +42,7 @@ public final class SendQueue implements AutoCloseable {
 
     /** Sends every frame in order; with {@code sync}, at the gaps of their time stamps divided by {@code speed}. */
     public Report transmit(Link link, boolean sync, double speed) throws IOException {
-        Pacer pacer = sync ? new Pacer(speed, 0) : null;
+        Pacer pacer = sync ? Pacer.synced(speed) : null;
         long[] late = new long[sync ? frames.size() : 0];
         long bytes = 0;
         long start = System.nanoTime();

@@ -59,7 +59,7 @@ public final class Interfaces {
     static final long IFA_NETMASK = 32;
     static final long IFA_BROADDST = 40;
 
-    /** An address on an interface, with its prefix and (IPv4) broadcast or point-to-point peer. */
+    /** An address on an interface, with its prefix and (IPv4) broadcast or point-to-point peer, if it has one. */
     public record Address(InetAddress address, int prefixLength, InetAddress broadcastOrPeer) {}
 
     private Interfaces() {}
@@ -87,6 +87,37 @@ public final class Interfaces {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** linux/if.h: names are at most IFNAMSIZ - 1 bytes. */
+    public static final int MAX_NAME = 15;
+
+    /**
+     * Why the kernel would refuse {@code name} for a new interface (net/core/dev.c dev_valid_name,
+     * and dev_alloc_name for a pattern: one {@code %d} at most, no other {@code %}), or null when it
+     * would take it.
+     */
+    public static String nameProblem(String name) {
+        int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes == 0) {
+            return "an interface name cannot be empty";
+        }
+        if (bytes > MAX_NAME) {
+            return "'" + name + "' is " + bytes + " bytes long; an interface name has at most " + MAX_NAME;
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return "'" + name + "' cannot name an interface";
+        }
+        for (char c : name.toCharArray()) {
+            if (c == '/' || c == ':' || Character.isWhitespace(c)) {
+                return "'" + name + "': an interface name cannot hold '/', ':' or white space";
+            }
+        }
+        int percent = name.indexOf('%');
+        if (percent >= 0 && (!name.startsWith("%d", percent) || name.indexOf('%', percent + 2) >= 0)) {
+            return "'" + name + "': the only pattern an interface name may hold is one %d (a number the kernel picks)";
+        }
+        return null;
     }
 
     public static int mtu(String name) throws IOException {
@@ -185,6 +216,9 @@ public final class Interfaces {
                     int flags = p.get(JAVA_INT, IFA_FLAGS);
                     InetAddress other = (flags & (IFF_BROADCAST | IFF_POINTOPOINT)) != 0 && addr instanceof Inet4Address
                             ? Sockaddrs.toInet(p.get(ADDRESS, IFA_BROADDST)) : null;
+                    if (addr.equals(other)) {
+                        other = null; // glibc puts the address itself there when the kernel gave no broadcast or peer
+                    }
                     out.add(new Address(addr, prefix, other));
                 }
             } finally {

@@ -57,6 +57,8 @@ final class Libc {
     static final MethodHandle FREEIFADDRS = LINKER.downcallHandle(LIBC.findOrThrow("freeifaddrs"),
             FunctionDescriptor.ofVoid(ADDRESS));
     static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** {@code int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact)}, glibc's struct. */
+    static final MethodHandle SIGACTION = errnoCall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     static final MethodHandle GETEUID = LINKER.downcallHandle(LIBC.findOrThrow("geteuid"),
             FunctionDescriptor.of(JAVA_INT), Linker.Option.critical(false));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.findOrThrow("strerror"),

@@ -48,18 +48,38 @@ public final class LinkType {
 
     private LinkType() {}
 
-    /** The registry name without the {@code LINKTYPE_} prefix, e.g. {@code "ETHERNET"}, or {@code "LINKTYPE_<n>"}. */
+    /**
+     * The DLT value libpcap gives a live handle of this link type on Linux (libpcap's
+     * linktype_to_dlt): equal to the LINKTYPE value except for the few numbered differently per
+     * platform, e.g. {@code LINKTYPE_RAW} 101 is {@code DLT_RAW} 12.
+     */
+    public static int toDlt(int linkType) {
+        return switch (linkType) {
+            case ATM_RFC1483 -> 11;
+            case RAW -> 12;
+            case 102 -> 15; // SLIP_BSDOS
+            case 103 -> 16; // PPP_BSDOS
+            case 106 -> 19; // ATM_CLIP
+            default -> linkType;
+        };
+    }
+
+    /**
+     * libpcap's name for the link type (pcap_datalink_val_to_name of its DLT value), as tcpdump prints
+     * it ("link-type EN10MB"), e.g. {@code "EN10MB"} for {@code LINKTYPE_ETHERNET}; {@code "LINKTYPE_<n>"}
+     * for one libpcap does not name. One name for one link type, in files and on interfaces alike.
+     */
     public static String name(int linkType) {
         return switch (linkType) {
             case NULL -> "NULL";
-            case ETHERNET -> "ETHERNET";
+            case ETHERNET -> "EN10MB";
             case AX25 -> "AX25";
-            case IEEE802_5 -> "IEEE802_5";
-            case ARCNET_BSD -> "ARCNET_BSD";
+            case IEEE802_5 -> "IEEE802";
+            case ARCNET_BSD -> "ARCNET";
             case SLIP -> "SLIP";
             case PPP -> "PPP";
             case FDDI -> "FDDI";
-            case PPP_HDLC -> "PPP_HDLC";
+            case PPP_HDLC -> "PPP_SERIAL";
             case PPP_ETHER -> "PPP_ETHER";
             case ATM_RFC1483 -> "ATM_RFC1483";
             case RAW -> "RAW";
@@ -69,8 +89,8 @@ public final class LinkType {
             case LOOP -> "LOOP";
             case LINUX_SLL -> "LINUX_SLL";
             case PFLOG -> "PFLOG";
-            case IEEE802_11_PRISM -> "IEEE802_11_PRISM";
-            case IEEE802_11_RADIOTAP -> "IEEE802_11_RADIOTAP";
+            case IEEE802_11_PRISM -> "PRISM_HEADER";
+            case IEEE802_11_RADIOTAP -> "IEEE802_11_RADIO";
             case PPP_PPPD -> "PPP_PPPD";
             case BLUETOOTH_HCI_H4 -> "BLUETOOTH_HCI_H4";
             case USB_LINUX -> "USB_LINUX";

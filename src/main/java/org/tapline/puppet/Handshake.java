@@ -32,10 +32,18 @@ final class Handshake {
         return v;
     }
 
-    /** The message for a listener that hung up right after our version: most likely a version mismatch. */
-    static String hungUpAfterVersion(int version) {
-        String other = version == PuppetWire.VERSION_03 ? "0.4" : "0.3";
-        return "the peer closed the connection right after our protocol version " + PuppetWire.versionText(version)
-                + ": it may speak another etherpuppet version (try --protocol " + other + ")";
+    /**
+     * The message for a listener ({@code peer}: "puppet" or "master") that hung up right after our
+     * version. A tapline listener takes both versions, and so a version mismatch is the likely cause
+     * only when we sent 0.4 (Debian's etherpuppet speaks 0.3 alone); after 0.3 the peer failed on its
+     * side (etherpuppet and tapline close so when the interface or TAP cannot be had).
+     */
+    static String hungUpAfterVersion(int version, String peer) {
+        String what = "the " + peer + " closed the connection right after our protocol version " + PuppetWire.versionText(version)
+                + ", before sending anything";
+        if (version == PuppetWire.VERSION_04) {
+            return what + ": it may speak etherpuppet 0.3 only, as Debian's does (try --protocol 0.3, the default)";
+        }
+        return what + ": it failed on its side (its own output says why, e.g. an interface it cannot open)";
     }
 }

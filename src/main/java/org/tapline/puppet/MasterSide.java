@@ -6,7 +6,9 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.tapline.link.TapLink;
@@ -132,6 +134,8 @@ public final class MasterSide implements AutoCloseable {
         private boolean configuredHere;
         /** The peer said hello and we acknowledged: it takes whole frames and its MTU as it is. */
         private boolean peerTapline;
+        /** -C: what the puppet asked for, told once its configuration is complete. */
+        private final List<String> leftAlone = new ArrayList<>();
 
         Session(Socket socket) {
             super(socket, MasterSide.this.log, MasterSide.this.counters);
@@ -143,7 +147,7 @@ public final class MasterSide implements AutoCloseable {
                 legacy = PuppetWire.legacy(Handshake.run(connector, version, in, socket.getOutputStream()));
                 arphrd = in.readLinkType();
             } catch (java.io.EOFException e) {
-                return lost(connector ? Handshake.hungUpAfterVersion(version)
+                return lost(connector ? Handshake.hungUpAfterVersion(version, "puppet")
                         : e.getMessage() != null ? e.getMessage() : "the puppet closed the connection before sending its link type");
             } catch (IOException e) {
                 return ended(e);
@@ -257,7 +261,7 @@ public final class MasterSide implements AutoCloseable {
 
         private void apply(PuppetReader.Ifreq r) {
             if (!settings.configure()) {
-                log.info(String.format("configure request [%04x] ignored (-C)", r.request()));
+                leftAlone.add(describe(r));
                 return;
             }
             String name = tap.name();
@@ -270,13 +274,30 @@ public final class MasterSide implements AutoCloseable {
                     case PuppetWire.SIOCSIFBRDADDR -> Interfaces.setIpv4Broadcast(name, v4(r));
                     case PuppetWire.SIOCSIFNETMASK -> Interfaces.setIpv4Netmask(name, v4(r));
                     default -> {
-                        log.info(String.format("configure request [%04x] unknown: ignored", r.request()));
+                        log.info(describe(r) + ": unknown, ignored");
                         return;
                     }
                 }
-                log.debug(String.format("configure request [%04x] applied", r.request()));
+                log.debug(describe(r) + " applied to " + name);
             } catch (IOException e) {
-                log.info(String.format("configure request [%04x] failed: %s", r.request(), e.getMessage()));
+                log.info(describe(r) + " not applied to " + name + ": " + e.getMessage());
+            }
+        }
+
+        /** A configuration request in words: "MTU 1500", "address 10.0.0.2". */
+        private static String describe(PuppetReader.Ifreq r) {
+            try {
+                return switch (r.request()) {
+                    case PuppetWire.SIOCSIFHWADDR -> "MAC " + java.util.HexFormat.ofDelimiter(":").formatHex(r.data(), 0, 6);
+                    case PuppetWire.SIOCSIFMTU -> "MTU " + r.mtu();
+                    case PuppetWire.SIOCSIFADDR -> "address " + v4(r).getHostAddress();
+                    case PuppetWire.SIOCSIFDSTADDR -> "peer address " + v4(r).getHostAddress();
+                    case PuppetWire.SIOCSIFBRDADDR -> "broadcast " + v4(r).getHostAddress();
+                    case PuppetWire.SIOCSIFNETMASK -> "netmask " + v4(r).getHostAddress();
+                    default -> String.format("configuration request 0x%04x", r.request());
+                };
+            } catch (IOException e) {
+                return String.format("configuration request 0x%04x", r.request());
             }
         }
 
@@ -297,6 +318,7 @@ public final class MasterSide implements AutoCloseable {
 
         private void addIpv6(byte[] p) {
             if (!settings.configure()) {
+                log.debug("IPv6 address left alone (-C)");
                 return;
             }
             try {
@@ -317,6 +339,9 @@ public final class MasterSide implements AutoCloseable {
                 return;
             }
             configuredHere = true;
+            if (!leftAlone.isEmpty()) {
+                log.info("the puppet's settings left alone (-C): " + String.join(", ", leftAlone));
+            }
             if (configuredOnce) {
                 return;
             }

@@ -45,6 +45,8 @@ final class PuppetReader {
     private boolean tapline;
 
     private int version = PuppetWire.VERSION_03;
+    /** The first two bytes of the connection have been looked at (for a TLS record). */
+    private boolean started;
 
     /** The layout of configuration requests follows the session's version. */
     void version(int v) {
@@ -174,7 +176,23 @@ final class PuppetReader {
         }
     }
 
+    /**
+     * A plain end meeting a TLS one reads a TLS record where a version, a link type or a message
+     * should be (none of which can start so): say so at once rather than wait for a message that
+     * never completes.
+     */
+    private void refuseTls() throws IOException {
+        if (started) {
+            return;
+        }
+        started = true;
+        if (in.require(2) >= 2 && PuppetTls.isTlsRecord(in.uint16(0))) {
+            throw new PuppetProtocolException(PuppetTls.PEER_SPEAKS_TLS);
+        }
+    }
+
     private int uint16() throws IOException {
+        refuseTls();
         need(2);
         int v = in.uint16(0);
         in.advance(2);
@@ -182,6 +200,7 @@ final class PuppetReader {
     }
 
     private int int32() throws IOException {
+        refuseTls();
         need(4);
         int v = in.int32(0);
         in.advance(4);

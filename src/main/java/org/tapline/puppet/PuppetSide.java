@@ -87,7 +87,7 @@ public final class PuppetSide {
                 link.setFilter(filter);
                 link.replaceKernelFilter(PacketSocket.leavingOut(BpfCodes.compile(link.linkType(), link.snaplen(), filter)));
                 if (exclusion != null) {
-                    log.info("leaving out " + exclusion);
+                    log.info("capture filter: " + exclusion);
                 }
             } catch (IOException e) {
                 return new End(End.Outcome.INTERFACE, e.getMessage(), false);
@@ -146,7 +146,7 @@ public final class PuppetSide {
                     if (f != null) {
                         return gone(f);
                     }
-                    return lost(connector && !anything && !out.tapline() ? Handshake.hungUpAfterVersion(version) : "the master closed the connection");
+                    return lost(connector && !anything && !out.tapline() ? Handshake.hungUpAfterVersion(version, "master") : "the master closed the connection");
                 }
                 anything = true;
                 switch (k) {

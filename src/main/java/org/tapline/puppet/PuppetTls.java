@@ -1,9 +1,13 @@
 package org.tapline.puppet;
 
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +43,21 @@ import org.tapline.tls.TlsFiles;
  */
 public final class PuppetTls {
     private static final String LABEL = "EXPORTER-tapline-puppet";
+    /** RFC 8446 §5.1: a record's content type (change_cipher_spec 20, alert 21, handshake 22, application_data 23). */
+    private static final int FIRST_CONTENT_TYPE = 20;
+    private static final int LAST_CONTENT_TYPE = 23;
+    private static final int HANDSHAKE = 22;
+    /** The major byte of every TLS legacy_record_version (3.x). */
+    private static final int RECORD_VERSION_MAJOR = 3;
+    /**
+     * RFC 8446 §6: a fatal unexpected_message alert in a plaintext record (type 21, version 3.3,
+     * length 2, level 2, description 10), the answer to a peer that does not speak TLS.
+     */
+    private static final byte[] UNEXPECTED_MESSAGE_ALERT = {21, 3, 3, 0, 2, 2, 10};
+    private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** What a plain end says about a TLS peer. */
+    static final String PEER_SPEAKS_TLS = "the peer speaks TLS (a tapline end with --secret or --tls-cert): "
+            + "give this end the same TLS flags";
     private static final int PROOF = 32;
 
     private final SSLContext context;
@@ -75,16 +94,31 @@ public final class PuppetTls {
     /** Runs the handshake (and the secret proof) on a connected socket; the TLS socket carries the session. */
     public Socket wrap(Socket plain, boolean connector) throws IOException {
         SSLSocketFactory f = context.getSocketFactory();
-        SSLSocket s = (SSLSocket) f.createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
-        s.setUseClientMode(connector);
-        if (!connector) {
+        int timeout = plain.getSoTimeout();
+        SSLSocket s;
+        if (connector) {
+            s = (SSLSocket) f.createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+            s.setUseClientMode(true);
+        } else {
+            // The connector speaks first: a plain one's version word is refused at once, not after the
+            // handshake's timeout, and told so in TLS's own words (a plain tapline end recognises them).
+            s = (SSLSocket) f.createSocket(plain, new ByteArrayInputStream(new byte[] {(byte) firstByteOfTls(plain)}), true);
+            s.setUseClientMode(false);
             s.setNeedClientAuth(true);
         }
         s.setEnabledProtocols(new String[] {"TLSv1.3"});
-        int timeout = plain.getSoTimeout();
-        s.setSoTimeout(10_000);
+        s.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
         try {
-            s.startHandshake();
+            try {
+                s.startHandshake();
+            } catch (IOException e) {
+                if (!connector || !hungUp(e)) {
+                    throw e;
+                }
+                // A plain listener (tapline or etherpuppet) hangs up on a ClientHello it takes for a version word.
+                throw new PuppetProtocolException("TLS: the peer hung up during the handshake: it does not use TLS (give it the same "
+                        + "--secret or --tls-* flags as here, or leave them out here)");
+            }
             if (secret != null) {
                 prove(s, connector);
             }
@@ -95,6 +129,42 @@ public final class PuppetTls {
         }
         s.setSoTimeout(timeout);
         return s;
+    }
+
+    /** Reads the connector's first byte; anything but a TLS handshake record is answered with an alert and refused. */
+    private static int firstByteOfTls(Socket plain) throws IOException {
+        plain.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+        InputStream in = plain.getInputStream();
+        int b = in.read();
+        if (b == HANDSHAKE) {
+            return b;
+        }
+        if (b >= 0) {
+            OutputStream o = plain.getOutputStream();
+            o.write(UNEXPECTED_MESSAGE_ALERT);
+            o.flush();
+            in.skipNBytes(in.available()); // the rest of its version word: unread, it would turn our close into a reset
+            plain.shutdownOutput();
+        }
+        plain.close();
+        throw new PuppetProtocolException(b < 0 ? "TLS: the peer hung up before the handshake"
+                : "TLS: the peer does not use TLS (it sent etherpuppet's protocol version): give it the same --secret or --tls-* flags");
+    }
+
+    /** True when the failure (or its cause: the JDK wraps it) is the peer closing or resetting the connection. */
+    private static boolean hungUp(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EOFException || t instanceof SocketException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when two bytes can start a TLS record: a content type and the version's major byte. */
+    static boolean isTlsRecord(int firstTwoBytes) {
+        int type = firstTwoBytes >>> 8;
+        return type >= FIRST_CONTENT_TYPE && type <= LAST_CONTENT_TYPE && (firstTwoBytes & 0xff) == RECORD_VERSION_MAJOR;
     }
 
     /**

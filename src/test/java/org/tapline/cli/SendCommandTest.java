@@ -14,8 +14,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tapline.lab.Lab;
 import org.tapline.lab.LabExtension;
+import org.tapline.lab.TestJvm;
 import org.tapline.pcap.CaptureReader;
 import org.tapline.pcap.CaptureWriter;
 import org.tapline.pcap.InterfaceDescription;
@@ -169,6 +172,66 @@ class SendCommandTest {
         Path f = file(dir, 101);
         Cli r = lab.inNetns(ns[0], () -> Cli.run("send", "-i", "veth-a", f.toString()));
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.err().contains("warning: ") && r.err().contains("RAW") && r.err().contains("EN10MB"), r.err());
+        // libpcap's DLT names, as tcpdump prints them ("link-type EN10MB"), for both.
+        assertTrue(r.err().contains(" holds RAW packets but veth-a is EN10MB; sending them anyway"), r.err());
+    }
+
+    /**
+     * Sent from a script's background ({@code tapline send … & kill -INT $!}) tapline starts with
+     * SIGINT ignored; it stops all the same, as tcpreplay does, and SIGTERM too: the summary, exit 0.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void aSignalEndsTheTransmissionWithTheSummaryAndStatus0(String signal, Lab lab, @TempDir Path dir) throws Exception {
+        String[] ns = lab.twoHosts("ga", "gb", "10.95.0");
+        Path f = file(dir, 1);
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "trap '' INT; exec \"$@\"", "sh"));
+        cmd.addAll(TestJvm.command(TestJvm.classPath(), List.of(), "send", "-i", "veth-a", "--pps", "1000", "--loop", "1000000", f.toString()));
+        Process p = lab.start(ns[0], cmd.toArray(String[]::new));
+        p.getOutputStream().close();
+        // Frames on the peer: the transmission (and its signal handlers) runs.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (received(lab, ns[1]) < FRAMES) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "no frames reached veth-b");
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        }
+        Lab.exec(List.of("kill", "-s", signal, String.valueOf(p.pid())));
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "send ended on SIG" + signal);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), err);
+        assertTrue(err.lines().anyMatch(l -> l.matches("tapline: \\d+ packets \\(\\d+ bytes\\) sent on veth-a in .*")), err);
+        assertTrue(err.contains("timing error: median"), err);
+    }
+
+    private static long received(Lab lab, String ns) throws Exception {
+        return Long.parseLong(lab.run(ns, "cat", "/sys/class/net/veth-b/statistics/rx_packets").trim());
+    }
+
+    @Test
+    void contradictoryOrMeaninglessPacingIsAUsageError() {
+        String[][] cases = {
+                {"--pps", "-5"}, {"--pps", "0"}, {"--speed", "2"}, {"--sync", "--pps", "100"}, {"--sync", "--speed", "-1"}, {"--loop", "0"}};
+        String[] says = {
+                "--pps takes a rate of 1 or more packets per second, not -5", "--pps takes a rate of 1 or more packets per second, not 0",
+                "--speed needs --sync", "--sync and --pps exclude each other", "--speed takes a factor above 0, not -1.0", "--loop takes 1 or more"};
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("send", "-i", "lo"));
+            args.addAll(List.of(cases[i]));
+            args.add("x.pcap");
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("tapline: " + says[i]), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains("Try 'tapline send --help'"), r.err());
+        }
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsNamedWithTheReason(@TempDir Path dir) {
+        Cli missing = Cli.run("send", "-i", "lo", dir.resolve("nonexistent.pcap").toString());
+        assertTrue(missing.oneLineError(), missing.err());
+        assertEquals("tapline: " + dir.resolve("nonexistent.pcap") + ": No such file or directory", missing.err().strip());
+        Cli directory = Cli.run("send", "-i", "lo", dir.toString());
+        assertTrue(directory.oneLineError(), directory.err());
+        assertEquals("tapline: " + dir + ": Is a directory", directory.err().strip());
     }
 }

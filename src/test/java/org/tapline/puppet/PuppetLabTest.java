@@ -165,6 +165,13 @@ class PuppetLabTest {
         assertFalse(b.contains("link/ether " + gwMac), "-C: MAC left alone: " + b);
         assertTrue(b.contains(" mtu 1500 "), "-C: MTU left alone: " + b);
         assertFalse(b.contains("inet "), "-C: no IPv4 address: " + b);
+        // What was left alone is said once, in words.
+        assertEquals(1, mb.count("settings left alone (-C): "), mb.text());
+        String alone = mb.await("settings left alone (-C): ");
+        for (String part : List.of("MAC " + gwMac, "MTU 1400", "address 10.60.0.1", "broadcast 10.60.0.254", "netmask 255.255.255.0")) {
+            assertTrue(alone.contains(part), part + " in " + alone);
+        }
+        assertEquals(0, mb.count("configure request"), mb.text());
 
         // The puppet of "pa" dies without a goodbye; a new one comes: the TAP stays, -U does not run again.
         pa.process().destroyForcibly();

@@ -106,4 +106,51 @@ class PuppetTlsTest {
         assertTrue(master.text().contains("TLS session with"), master.text());
         pingWorks(lab, ns[2]);
     }
+
+    /**
+     * TLS on one end only: a plain master dialling a TLS puppet hears TLS's alert at once and says
+     * the peer speaks TLS (not "closed in the middle of a message" after the handshake's 10 s),
+     * while the puppet refuses the connection and listens on; a TLS master dialling a plain puppet
+     * is told the peer does not use TLS, and the puppet that the peer speaks TLS.
+     */
+    @Test
+    void tlsOnOneEndOnlyIsNamedOnBothEnds(Lab lab) throws Exception {
+        String[] ns = topology(lab);
+        String gw = "10.61.0.1";
+        Watched tlsPuppet = run(lab, ns[1], "-s", String.valueOf(PORT), "-i", "veth-g", "--secret", file("secret"));
+        tlsPuppet.await("waiting for a connection on port " + PORT);
+        Watched plainMaster = run(lab, ns[2], "-m", "-c", gw + ":" + PORT, "-I", "puppet0");
+        assertEquals(4, plainMaster.exit(), plainMaster.text());
+        assertTrue(plainMaster.lines().stream().anyMatch(l -> l.startsWith("tapline puppet: the peer speaks TLS")
+                && l.contains("--secret")), plainMaster.text());
+        assertFalse(plainMaster.text().contains("allocated interface"), "no TAP for a TLS peer:\n" + plainMaster.text());
+        assertTrue(tlsPuppet.await("refused a connection").contains("does not use TLS"), tlsPuppet.text());
+        tlsPuppet.awaitCount("waiting for a connection on port " + PORT, 2);
+        tlsPuppet.signal("TERM");
+        assertEquals(0, tlsPuppet.exit(), tlsPuppet.text());
+
+        Watched plainPuppet = run(lab, ns[1], "-s", String.valueOf(PORT + 1), "-i", "veth-g");
+        plainPuppet.await("waiting for a connection on port " + (PORT + 1));
+        Watched tlsMaster = run(lab, ns[2], "-m", "-c", gw + ":" + (PORT + 1), "-I", "puppet0", "--secret", file("secret"));
+        assertEquals(4, tlsMaster.exit(), tlsMaster.text());
+        assertTrue(tlsMaster.lines().stream().anyMatch(l -> l.startsWith("tapline puppet: TLS") && l.contains("does not use TLS")),
+                tlsMaster.text());
+        assertEquals(4, plainPuppet.exit(), plainPuppet.text());
+        assertTrue(plainPuppet.lines().stream().anyMatch(l -> l.startsWith("tapline puppet: the peer speaks TLS")), plainPuppet.text());
+        for (Watched w : List.of(plainMaster, tlsPuppet, plainPuppet, tlsMaster)) {
+            assertNoStackTrace(w);
+        }
+    }
+
+    /** A TLS master listening meets a plain puppet dialling it: both name TLS. */
+    @Test
+    void aPlainPuppetDiallingATlsMasterIsToldItSpeaksTls(Lab lab) throws Exception {
+        String[] ns = topology(lab);
+        Watched master = startMaster(lab, ns[2], "--secret", file("secret"));
+        Watched plain = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g");
+        assertEquals(4, plain.exit(), plain.text());
+        assertTrue(plain.lines().stream().anyMatch(l -> l.startsWith("tapline puppet: the peer speaks TLS")), plain.text());
+        assertTrue(master.await("refused a connection").contains("does not use TLS"), master.text());
+        assertNoStackTrace(plain);
+    }
 }

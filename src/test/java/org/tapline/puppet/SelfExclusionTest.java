@@ -89,7 +89,7 @@ class SelfExclusionTest {
                 "-M", "[" + GW6 + "]:" + PUPPET_PORT + ",[" + LAN6 + "]:" + PORT);
         Seen seen = seenOnTheTap(lab, ns, true, false);
         assertEquals(0, seen.own(), "frames of the IPv6 connection -M names on the TAP");
-        assertTrue(puppet.text().contains("leaving out not (tcp and host " + GW6 + " and host " + LAN6), puppet.text());
+        assertTrue(puppet.text().contains("capture filter: not (tcp and host " + GW6 + " and host " + LAN6), puppet.text());
     }
 
     /**
