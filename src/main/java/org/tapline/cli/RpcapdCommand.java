@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import org.tapline.os.InheritedSignals;
 import org.tapline.rpcap.AddressText;
 import org.tapline.rpcap.ConfigFile;
 import org.tapline.rpcap.ConfigReload;
@@ -149,10 +148,11 @@ final class RpcapdCommand implements Callable<Integer> {
             if (inetd) {
                 return serveInetd(server);
             }
+            CountDownLatch forever = new CountDownLatch(1);
+            Signals.onInterrupt(forever::countDown); // as rpcapd: SIGINT or SIGTERM ends it with status 0
             if (reload != null) {
-                // Started under nohup (or by anything that ignores SIGHUP), the JVM would quietly
-                // refuse the handler and every reload would be lost: rpcapd takes SIGHUP anyway.
-                InheritedSignals.unignore(InheritedSignals.SIGHUP);
+                // Signals resets an inherited SIG_IGN first: under nohup the JVM would otherwise
+                // refuse the handler and every reload would be lost; rpcapd takes SIGHUP anyway.
                 Signals.onHangup(() -> reload.reload(server));
             }
             if (!activeOnly) {
@@ -165,8 +165,6 @@ final class RpcapdCommand implements Callable<Integer> {
                 out.println("Press CTRL + C to stop the server...");
                 out.flush();
             }
-            CountDownLatch forever = new CountDownLatch(1);
-            Signals.onInterrupt(forever::countDown); // as rpcapd: SIGINT or SIGTERM ends it with status 0
             forever.await();
         }
         return 0;
