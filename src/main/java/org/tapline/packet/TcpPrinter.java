@@ -1,0 +1,316 @@
+package org.tapline.packet;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A TCP segment (RFC 9293 §3.1) as tcpdump 4.99's print-tcp.c words it: ports, flags, relative
+ * or absolute sequence numbers, window, options, length, and with {@code -v} the checksum.
+ * Payloads are not decoded (tcpdump's HTTP, SMTP, BGP, ... printers are not reproduced).
+ */
+final class TcpPrinter {
+    /** Option kinds and their names in tcpdump's list (RFC 9293, RFC 7323, RFC 2018, ...). */
+    static final int MSS = 2;
+    static final int WSCALE = 3;
+    static final int SACK_OK = 4;
+    static final int SACK = 5;
+    static final int ECHO = 6;
+    static final int ECHO_REPLY = 7;
+    static final int TIMESTAMP = 8;
+    static final int CC = 11;
+    static final int CC_NEW = 12;
+    static final int CC_ECHO = 13;
+    static final int SIGNATURE = 19;
+    static final int SCPS = 20;
+    static final int UTO = 28;
+    static final int TCP_AO = 29;
+    static final int MPTCP = 30;
+    static final int FASTOPEN = 34;
+    static final int EXPERIMENT2 = 254;
+    static final int SIGNATURE_LENGTH = 16;
+    static final int SACK_BLOCK = 8;
+
+    private TcpPrinter() {}
+
+    /**
+     * @param seg        bytes up to the snapshot end
+     * @param off        where the TCP header starts
+     * @param length     TCP header and data length as IP declares it
+     * @param ip         the enclosing IP header
+     * @param fragmented whether IP says more fragments follow (no checksum then)
+     */
+    static void print(PrintContext ctx, MemorySegment seg, long off, int length, IpPacket ip, boolean fragmented) {
+        ctx.protocol = "tcp";
+        if (!PrintContext.has(seg, off + Tcp.DST_PORT, 2)) {
+            ctx.print(ip.sourceText()).print(" > ").print(ip.destinationText()).print(":");
+            ctx.trunc();
+            return;
+        }
+        Tcp tcp = Tcp.of(seg, off, PrintContext.available(seg, off));
+        int sport = BigEndian.u16(seg, off + Tcp.SRC_PORT);
+        int dport = BigEndian.u16(seg, off + Tcp.DST_PORT);
+        if (IpPrinter.headerProtocol(ip) == IpPacket.PROTO_TCP) {
+            ctx.print(ip.sourceText()).print(".").print(sport).print(" > ")
+                    .print(ip.destinationText()).print(".").print(dport).print(": ");
+        } else {
+            ctx.print(sport).print(" > ").print(dport).print(": ");
+        }
+        if (tcp == null) {
+            throw new Truncated();
+        }
+        int hlen = tcp.headerLength();
+        if (hlen < Tcp.MIN_HEADER_LENGTH) {
+            ctx.print(" tcp ").print(Integer.toUnsignedLong(length - hlen)).print(" [bad hdr length ").print(hlen)
+                    .print(" - too short, < ").print(Tcp.MIN_HEADER_LENGTH).print("]");
+            return;
+        }
+        if (ctx.quiet()) {
+            ctx.print("tcp ").print(Integer.toUnsignedLong(length - hlen));
+            if (hlen > length) {
+                ctx.print(" [bad hdr length ").print(hlen).print(" - too long, > ").print(length).print("]");
+            }
+            return;
+        }
+        int flags = tcp.flags();
+        ctx.print("Flags [").print(TcpFlagsText.of(flags)).print("]");
+        long seq = tcp.sequence();
+        long ack = tcp.acknowledgment();
+        TcpSequences.Relative rel = null;
+        if (!ctx.options.absoluteSeq() && (flags & Tcp.ACK_FLAG) != 0) {
+            rel = ctx.sequences.relative(IpPrinter.sourceBytes(ip), IpPrinter.destinationBytes(ip), sport, dport,
+                    seq, ack, (flags & Tcp.SYN) != 0);
+            seq = rel.seq();
+            ack = rel.ack();
+        }
+        if (hlen > length) {
+            ctx.print(" [bad hdr length ").print(hlen).print(" - too long, > ").print(length).print("]");
+            return;
+        }
+        if (ctx.verbose() > 0 && !fragmented && PrintContext.has(seg, off, length)) {
+            int sum = Checksum.finish(ip.pseudoHeaderSum(IpPacket.PROTO_TCP, length) + Checksum.sum(seg, off, length));
+            ctx.print(", cksum 0x").print(PrintContext.hex4(tcp.checksum()));
+            ctx.print(sum == 0 ? " (correct)"
+                    : " (incorrect -> 0x" + PrintContext.hex4(PrintContext.shouldBe(tcp.checksum(), sum)) + ")");
+        }
+        int data = length - hlen;
+        if (ctx.verbose() > 1 || data > 0 || (flags & (Tcp.SYN | Tcp.FIN | Tcp.RST)) != 0) {
+            ctx.print(", seq ").print(seq);
+            if (data > 0) {
+                ctx.print(":").print((seq + data) & 0xffff_ffffL);
+            }
+        }
+        if ((flags & Tcp.ACK_FLAG) != 0) {
+            ctx.print(", ack ").print(ack);
+        }
+        ctx.print(", win ").print(tcp.window());
+        if ((flags & Tcp.URG) != 0) {
+            ctx.print(", urg ").print(tcp.urgentPointer());
+        }
+        if (hlen > Tcp.MIN_HEADER_LENGTH && !options(ctx, seg, off + Tcp.MIN_HEADER_LENGTH,
+                hlen - Tcp.MIN_HEADER_LENGTH, rel)) {
+            return;
+        }
+        ctx.print(", length ").print(data);
+        if (data > 0 && !PrintContext.has(seg, off, hlen)) {
+            ctx.print(" [remaining caplen(").print(PrintContext.available(seg, off)).print(") < header length(")
+                    .print(hlen).print(")]");
+            throw new Truncated();
+        }
+    }
+
+    /**
+     * The options list {@code ", options [...]"}; false when it ended the line early (a bad
+     * option or one cut short), as tcpdump's {@code bad:} and {@code trunc:} labels do.
+     */
+    private static boolean options(PrintContext ctx, MemorySegment seg, long start, int optionBytes,
+                                   TcpSequences.Relative rel) {
+        ctx.print(", options [");
+        long cp = start;
+        int left = optionBytes;
+        boolean separator = false;
+        while (left > 0) {
+            if (separator) {
+                ctx.print(",");
+            }
+            int kind = PrintContext.u8(seg, cp++);
+            int len;
+            if (kind == TcpFlagsText.OPT_EOL || kind == TcpFlagsText.OPT_NOP) {
+                len = 1;
+            } else {
+                len = PrintContext.u8(seg, cp++);
+                if (len < 2 || len > left) {
+                    return bad(ctx, separator);
+                }
+                left--;
+            }
+            left--;
+            ctx.print(optionName(kind));
+            int dataLen = optionData(ctx, seg, cp, kind, len, left, rel);
+            if (dataLen == BAD) {
+                return bad(ctx, separator);
+            }
+            if (dataLen == CUT) {
+                ctx.trunc();
+                if (separator) {
+                    ctx.print(">");
+                }
+                return false;
+            }
+            cp += dataLen;
+            left -= dataLen;
+            int seen = dataLen + (len == 1 && (kind == TcpFlagsText.OPT_EOL || kind == TcpFlagsText.OPT_NOP) ? 1 : 2);
+            if (seen != len) {
+                ctx.print("[len ").print(len).print("]");
+            }
+            separator = true;
+            if (kind == TcpFlagsText.OPT_EOL) {
+                break;
+            }
+        }
+        ctx.print("]");
+        return true;
+    }
+
+    private static final int BAD = -1;
+    private static final int CUT = -2;
+
+    /** Prints one option's data; its length, or {@link #BAD} or {@link #CUT}. */
+    private static int optionData(PrintContext ctx, MemorySegment seg, long cp, int kind, int len, int left,
+                                  TcpSequences.Relative rel) {
+        switch (kind) {
+            case MSS -> {
+                int c = check(seg, cp, 2, left);
+                if (c < 0) {
+                    return c;
+                }
+                ctx.print(" ").print(BigEndian.u16(seg, cp));
+                return 2;
+            }
+            case WSCALE -> {
+                int c = check(seg, cp, 1, left);
+                if (c < 0) {
+                    return c;
+                }
+                ctx.print(" ").print(BigEndian.u8(seg, cp));
+                return 1;
+            }
+            case SACK -> {
+                int dataLen = len - 2;
+                if (dataLen % SACK_BLOCK != 0) {
+                    ctx.print(" invalid sack");
+                    return dataLen;
+                }
+                ctx.print(" ").print(dataLen / SACK_BLOCK).print(" ");
+                for (int i = 0; i < dataLen; i += SACK_BLOCK) {
+                    int c = check(seg, cp, i + SACK_BLOCK, left);
+                    if (c < 0) {
+                        return c;
+                    }
+                    long s = BigEndian.u32(seg, cp + i);
+                    long e = BigEndian.u32(seg, cp + i + 4);
+                    long base = rel == null ? 0 : rel.reverse() ? rel.baseSeq() : rel.baseAck();
+                    ctx.print("{").print((s - base) & 0xffff_ffffL).print(":").print((e - base) & 0xffff_ffffL).print("}");
+                }
+                return dataLen;
+            }
+            case CC, CC_NEW, CC_ECHO, ECHO, ECHO_REPLY -> {
+                int c = check(seg, cp, 4, left);
+                if (c < 0) {
+                    return c;
+                }
+                ctx.print(" ").print(BigEndian.u32(seg, cp));
+                return 4;
+            }
+            case TIMESTAMP -> {
+                int c = check(seg, cp, 8, left);
+                if (c < 0) {
+                    return c;
+                }
+                ctx.print(" val ").print(BigEndian.u32(seg, cp)).print(" ecr ").print(BigEndian.u32(seg, cp + 4));
+                return 8;
+            }
+            case TcpFlagsText.OPT_EOL, TcpFlagsText.OPT_NOP, SACK_OK -> {
+                return 0;
+            }
+            case UTO -> {
+                int c = check(seg, cp, 2, left);
+                if (c < 0) {
+                    return c;
+                }
+                int v = BigEndian.u16(seg, cp);
+                ctx.print(" 0x").print(Integer.toHexString(v)).print(" ").print((v & 1) != 0 ? (v >>> 1) * 60 : v >>> 1);
+                return 2;
+            }
+            case SIGNATURE -> {
+                int c = check(seg, cp, SIGNATURE_LENGTH, left);
+                if (c < 0) {
+                    return c;
+                }
+                ctx.print(" can't check - ");
+                hexBytes(ctx, seg, cp, SIGNATURE_LENGTH);
+                return SIGNATURE_LENGTH;
+            }
+            default -> {
+                int dataLen = len - 2;
+                if (dataLen > 0) {
+                    ctx.print(" 0x");
+                }
+                for (int i = 0; i < dataLen; i++) {
+                    int c = check(seg, cp, i + 1, left);
+                    if (c < 0) {
+                        return c;
+                    }
+                    hexBytes(ctx, seg, cp + i, 1);
+                }
+                return dataLen;
+            }
+        }
+    }
+
+    /** tcpdump's LENCHECK: more than the header holds is bad, more than was captured is cut. */
+    private static int check(MemorySegment seg, long cp, int n, int left) {
+        if (n > left) {
+            return BAD;
+        }
+        return PrintContext.has(seg, cp, n) ? 0 : CUT;
+    }
+
+    private static boolean bad(PrintContext ctx, boolean separator) {
+        ctx.print("[bad opt]");
+        if (separator) {
+            ctx.print("]");
+        }
+        return false;
+    }
+
+    private static void hexBytes(PrintContext ctx, MemorySegment seg, long at, int n) {
+        for (int i = 0; i < n; i++) {
+            String h = Integer.toHexString(BigEndian.u8(seg, at + i));
+            ctx.print(h.length() == 1 ? "0" + h : h);
+        }
+    }
+
+    static String optionName(int kind) {
+        return switch (kind) {
+            case TcpFlagsText.OPT_EOL -> "eol";
+            case TcpFlagsText.OPT_NOP -> "nop";
+            case MSS -> "mss";
+            case WSCALE -> "wscale";
+            case SACK_OK -> "sackOK";
+            case SACK -> "sack";
+            case ECHO -> "echo";
+            case ECHO_REPLY -> "echoreply";
+            case TIMESTAMP -> "TS";
+            case CC -> "cc";
+            case CC_NEW -> "ccnew";
+            case CC_ECHO -> "";
+            case SIGNATURE -> "md5";
+            case SCPS -> "scps";
+            case UTO -> "uto";
+            case TCP_AO -> "tcp-ao";
+            case MPTCP -> "mptcp";
+            case FASTOPEN -> "tfo";
+            case EXPERIMENT2 -> "exp";
+            default -> "unknown-" + kind;
+        };
+    }
+}
