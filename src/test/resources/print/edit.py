@@ -4,6 +4,8 @@ Cut as a snapshot length would (caplen < len): the first TCP segment carrying da
 bytes of it, the first SYN inside its options, the first ICMPv6 echo request inside its
 header, and the first ARP reply inside its addresses. Spoiled: the UDP checksum of the first
 UDP datagram to port 9999, the IPv4 header checksum of the first ICMP echo reply.
+Added at the end: the first echo request again behind an 802.1Q tag (VLAN 5, priority 3), and a
+frame of an EtherType nobody decodes (0x88b5, IEEE 802 local experimental).
 """
 import struct
 import sys
@@ -44,6 +46,14 @@ for p in packets:
             b[24] ^= 0x21
     elif etype == 0x86dd and b[20] == 58 and b[54] == 128 and once("icmp6"):
         p[3] = b[:54 + 4]
+
+last = packets[-1]
+echo = next(p for p in packets if struct.unpack(">H", p[3][12:14])[0] == 0x0800 and p[3][23] == 1 and p[3][34] == 8)
+tagged = echo[3][:12] + bytes([0x81, 0x00, 0x60, 0x05]) + echo[3][12:]
+packets.append([last[0], last[1] + 1, len(tagged), bytearray(tagged)])
+odd = bytes(range(0x41, 0x41 + 30))
+experimental = last[3][6:12] + last[3][0:6] + bytes([0x88, 0xb5]) + odd
+packets.append([last[0], last[1] + 1, len(experimental), bytearray(experimental)])
 
 out = bytearray(head)
 for sec, usec, length, b in packets:

@@ -12,6 +12,10 @@ final class IpPrinter {
     static final int OPT_EOL = 0;
     static final int OPT_NOP = 1;
     static final int OPT_RA = 148;
+    static final int OPT_RR = 7;
+    static final int OPT_LSRR = 131;
+    static final int OPT_SSRR = 137;
+    static final int ROUTE_FIRST_ADDRESS = 3;
     static final int IP_RES = 0x8000;
     private static final int ECN_MASK = 0x03;
 
@@ -149,6 +153,9 @@ final class IpPrinter {
             if (code == OPT_EOL) {
                 return true;
             }
+            if (code == OPT_RR || code == OPT_LSRR || code == OPT_SSRR) {
+                route(ctx, seg, cp, optLen);
+            }
             if (code == OPT_RA) {
                 if (optLen < 4) {
                     ctx.print(" [bad length ").print(optLen).print("]");
@@ -162,15 +169,37 @@ final class IpPrinter {
         return true;
     }
 
+    /** RFC 791 route options: the addresses, a comma after those already visited (before the pointer). */
+    private static void route(PrintContext ctx, MemorySegment seg, long cp, int length) {
+        if (length < ROUTE_FIRST_ADDRESS) {
+            ctx.print(" [bad length ").print(length).print("]");
+            return;
+        }
+        if (((length + 1) & 3) != 0) {
+            ctx.print(" [bad length ").print(length).print("]");
+        }
+        int pointer = BigEndian.u8(seg, cp + 2);
+        long ptr = (pointer - 1) & 0xffff_ffffL; // unsigned, as in print-ip.c: a zero pointer is "bad" and past all
+        if (ptr < ROUTE_FIRST_ADDRESS || ((ptr + 1) & 3) != 0 || ptr > length + 1) {
+            ctx.print(" [bad ptr ").print(pointer).print("]");
+        }
+        for (int at = ROUTE_FIRST_ADDRESS; at < length; at += 4) {
+            ctx.print(" ").print(InetFormat.ipv4(BigEndian.s32(seg, cp + at)));
+            if (ptr > at) {
+                ctx.print(",");
+            }
+        }
+    }
+
     private static String optionName(int code) {
         return switch (code) {
             case OPT_EOL -> "EOL";
             case OPT_NOP -> "NOP";
             case 68 -> "timestamp";
             case 130 -> "security";
-            case 7 -> "RR";
-            case 137 -> "SSRR";
-            case 131 -> "LSRR";
+            case OPT_RR -> "RR";
+            case OPT_SSRR -> "SSRR";
+            case OPT_LSRR -> "LSRR";
             case OPT_RA -> "RA";
             case 82 -> "traceroute";
             default -> "unknown " + code;
