@@ -1,14 +1,19 @@
 #!/bin/sh
-# Records varied.pcap, the capture PacketPrinterInteropTest prints with tapline and with tcpdump.
-# Run as root on Linux with iproute2, tcpdump, ping, socat and python3: sh record.sh [OUT.pcap]
-# Two namespaces joined by a veth pair; tcpdump records on b's end while a talks to b.
+# Records varied.pcap and cooked.pcap, the captures PacketPrinterInteropTest prints with tapline
+# and with tcpdump. Run as root on Linux with iproute2, tcpdump, ping, socat and python3:
+#   sh record.sh [DIR]        (default: this script's directory)
+# Two namespaces joined by a veth pair; tcpdump records on b's end while a talks to b, once on
+# veth-b (Ethernet: varied.pcap) and once on "any" as Linux cooked capture v1 (cooked.pcap).
 # Afterwards edit.py cuts some packets as a small snaplen would (headers, options, payload)
 # and spoils a few checksums, so the file also holds the corners tcpdump marks.
 set -eu
-out=${1:-varied.pcap}
 here=$(cd "$(dirname "$0")" && pwd)
-A=prn-a; B=prn-b; raw=$(mktemp /tmp/varied-raw.XXXXXX); dump=
-cleanup() { [ -z "$dump" ] || kill "$dump" 2>/dev/null || true; ip netns del $A 2>/dev/null || true; ip netns del $B 2>/dev/null || true; rm -f "$raw"; }
+dir=${1:-$here}
+A=prn-a; B=prn-b; raw=$(mktemp /tmp/varied-raw.XXXXXX); dump=; any=
+cleanup() {
+    for p in $dump $any; do kill "$p" 2>/dev/null || true; done
+    ip netns del $A 2>/dev/null || true; ip netns del $B 2>/dev/null || true; rm -f "$raw"
+}
 trap cleanup EXIT
 ip netns add $A; ip netns add $B
 ip link add veth-a netns $A type veth peer name veth-b netns $B
@@ -19,6 +24,7 @@ ip -n $A link set veth-a up; ip -n $B link set veth-b up
 # Checksums are filled in by the kernel (a veth would otherwise leave them partial in the capture).
 ip netns exec $A ethtool -K veth-a tx off >/dev/null; ip netns exec $B ethtool -K veth-b tx off >/dev/null
 ip netns exec $B tcpdump -i veth-b -n -U --immediate-mode -w "$raw" 2>/dev/null & dump=$!
+ip netns exec $B tcpdump -i any -y LINUX_SLL -n -U --immediate-mode -w "$dir/cooked.pcap" 2>/dev/null & any=$!
 sleep 1
 ip netns exec $A ping -c 2 -i 0.2 10.9.0.2 >/dev/null                  # ARP, echo
 ip netns exec $A ping -c 1 -s 2000 10.9.0.2 >/dev/null                 # IPv4 fragments
@@ -42,5 +48,5 @@ ip netns exec $A socat -u OPEN:/dev/null TCP4:10.9.0.2:40125 2>/dev/null || true
 ip netns exec $A ping -c 1 -t 1 -Q 0x10 10.9.0.2 >/dev/null            # tos, ttl 1
 ip netns exec $A ping -c 1 -R 10.9.0.2 >/dev/null                      # IPv4 record route option
 sleep 1
-kill -INT $dump; wait $dump || true
-python3 "$here/edit.py" "$raw" "$out"
+kill -INT $dump $any; wait $dump $any || true
+python3 "$here/edit.py" "$raw" "$dir/varied.pcap"

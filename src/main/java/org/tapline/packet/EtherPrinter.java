@@ -50,8 +50,7 @@ final class EtherPrinter {
                 typeText(ctx, type);
                 ctx.print(printedLength ? ", " : ", length " + length + ": ");
                 printedLength = true;
-                ctx.print("vlan ").print(tci & VID_MASK).print(", p ").print(tci >>> PCP_SHIFT)
-                        .print((tci & DEI) != 0 ? ", DEI" : "").print(", ");
+                ctx.print(tci(tci)).print(", ");
             }
             type = BigEndian.u16(seg, p + 2);
             p += Ethernet.TAG_LENGTH;
@@ -71,27 +70,45 @@ final class EtherPrinter {
             typeText(ctx, type);
             ctx.print(printedLength ? ", " : ", length " + length + ": ");
         }
+        if (!payload(ctx, seg, p, left, type)) {
+            if (!ctx.linkHeader()) {
+                ctx.print(InetFormat.mac(BigEndian.u48(seg, Ethernet.SRC))).print(" > ")
+                        .print(InetFormat.mac(BigEndian.u48(seg, Ethernet.DST))).print(", ");
+                typeText(ctx, type);
+                ctx.print(", length ").print(length).print(": ");
+            }
+            unknownPayload(ctx, seg, p);
+        }
+        return (int) p;
+    }
+
+    /** An 802.1Q tag's control information as tcpdump words it (addrtoname.c ieee8021q_tci_string). */
+    static String tci(int tci) {
+        return "vlan " + (tci & VID_MASK) + ", p " + (tci >>> PCP_SHIFT) + ((tci & DEI) != 0 ? ", DEI" : "");
+    }
+
+    /** The payload of an EtherType tapline decodes (print-ether.c ethertype_print); false for others. */
+    static boolean payload(PrintContext ctx, MemorySegment seg, long p, int left, int type) {
         switch (type) {
             case Ethernet.TYPE_IPV4 -> IpPrinter.print(ctx, seg, p, left);
             case Ethernet.TYPE_IPV6 -> Ip6Printer.print(ctx, seg, p, left);
             case Ethernet.TYPE_ARP, TYPE_REVERSE_ARP -> ArpPrinter.print(ctx, seg, p, left);
             default -> {
-                if (!ctx.linkHeader()) {
-                    ctx.print(InetFormat.mac(BigEndian.u48(seg, Ethernet.SRC))).print(" > ")
-                            .print(InetFormat.mac(BigEndian.u48(seg, Ethernet.DST))).print(", ");
-                    typeText(ctx, type);
-                    ctx.print(", length ").print(length).print(": ");
-                }
-                PrintOptions o = ctx.options;
-                if (!o.quiet() && o.dump() != PrintOptions.Dump.HEX && o.dump() != PrintOptions.Dump.HEX_ASCII) {
-                    HexDump.hexAscii(ctx.out, "\n\t", seg, p, PrintContext.available(seg, p));
-                }
+                return false;
             }
         }
-        return (int) p;
+        return true;
     }
 
-    private static void typeText(PrintContext ctx, int type) {
+    /** Bytes nobody decodes, in hex and ASCII unless -q, -x or -X (tcpdump's default print). */
+    static void unknownPayload(PrintContext ctx, MemorySegment seg, long p) {
+        PrintOptions o = ctx.options;
+        if (!o.quiet() && o.dump() != PrintOptions.Dump.HEX && o.dump() != PrintOptions.Dump.HEX_ASCII) {
+            HexDump.hexAscii(ctx.out, "\n\t", seg, p, PrintContext.available(seg, p));
+        }
+    }
+
+    static void typeText(PrintContext ctx, int type) {
         if (ctx.quiet()) {
             ctx.print(typeName(type, "Unknown Ethertype (0x" + PrintContext.hex4(type) + ")"));
         } else {

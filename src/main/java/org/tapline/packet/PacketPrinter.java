@@ -4,8 +4,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The lines tcpdump 4.99 prints for each packet ({@code tcpdump -n}, with the flags of
- * {@link PrintOptions}): packet number, time stamp, the protocols' line, and the dump. Ethernet
- * and raw IP captures are printed as tcpdump does; other link types get {@link Summary}'s line.
+ * {@link PrintOptions}): packet number, time stamp, the protocols' line, and the dump. Ethernet,
+ * Linux cooked (v1) and raw IP captures are printed as tcpdump does; other link types get
+ * {@link Summary}'s line.
  *
  * <p>Stateful as tcpdump: {@code -ttt} needs the previous packet's time and relative TCP
  * sequence numbers the first segments of each conversation, so print a capture's packets in
@@ -67,6 +68,9 @@ public final class PacketPrinter {
         switch (linkType) {
             case Summary.LINKTYPE_ETHERNET -> {
                 return EtherPrinter.print(ctx, data, length);
+            }
+            case Summary.LINKTYPE_LINUX_SLL -> {
+                return CookedPrinter.print(ctx, data, length);
             }
             case Summary.LINKTYPE_RAW, Summary.DLT_RAW_BSD, Summary.DLT_RAW_OPENBSD -> {
                 ctx.protocol = "raw";

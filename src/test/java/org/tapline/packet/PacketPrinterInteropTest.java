@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -15,18 +14,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tapline.pcap.CaptureReader;
 import org.tapline.pcap.Packet;
 
 /**
- * tapline prints the packets of a recorded capture ({@code print/varied.pcap}, see
- * {@code print/record.sh}: ARP, ping and its fragments, NDP, UDP, ICMP and ICMPv6 errors, TCP
- * over both IP versions with data, FIN and a reset, packets cut by a snapshot length and bad
- * checksums) exactly as {@code TZ=UTC tcpdump -n -r FILE FLAGS} prints them, for each flag set.
+ * tapline prints the packets of recorded captures exactly as {@code TZ=UTC tcpdump -n -r FILE FLAGS}
+ * prints them, for each flag set. {@code print/varied.pcap} (Ethernet; see {@code print/record.sh}):
+ * ARP, ping and its fragments, NDP and MLD, UDP, ICMP and ICMPv6 errors, TCP over both IP versions
+ * with data, FIN and a reset, IPv4 options, packets cut by a snapshot length, bad checksums, a VLAN
+ * tag and an unknown EtherType. {@code print/cooked.pcap}: the same traffic as Linux cooked capture.
  */
 class PacketPrinterInteropTest {
-    static final String CAPTURE = "/print/varied.pcap";
+    static final List<String> CAPTURES = List.of("/print/varied.pcap", "/print/cooked.pcap");
+
+    static Stream<Arguments> captureAndFlags() {
+        return CAPTURES.stream().flatMap(c -> flagSets().map(f -> Arguments.of(c, f)));
+    }
 
     static Stream<String> flagSets() {
         return Stream.of("", "-e", "-v", "-vv", "-vvv", "-x", "-xx", "-X", "-XX", "-A", "-q", "-t", "-tt", "-ttt",
@@ -35,18 +40,14 @@ class PacketPrinterInteropTest {
                 "-e -v -xx -#");
     }
 
-    @ParameterizedTest(name = "tcpdump -n {0}")
-    @MethodSource("flagSets")
-    void linesEqualTcpdumps(String flags) throws Exception {
-        Path file = capture();
+    @ParameterizedTest(name = "tcpdump -n -r {0} {1}")
+    @MethodSource("captureAndFlags")
+    void linesEqualTcpdumps(String capture, String flags) throws Exception {
+        Path file = Path.of(PacketPrinterInteropTest.class.getResource(capture).toURI());
         List<String> theirs = tcpdump(file, flags);
         List<String> ours = tapline(file, options(flags));
         assertTrue(theirs.size() > 40, "tcpdump printed the capture: " + theirs);
-        assertSameLines(flags, theirs, ours);
-    }
-
-    static Path capture() throws URISyntaxException {
-        return Path.of(PacketPrinterInteropTest.class.getResource(CAPTURE).toURI());
+        assertSameLines(capture + " " + flags, theirs, ours);
     }
 
     /** Fails naming the first line that differs. */
