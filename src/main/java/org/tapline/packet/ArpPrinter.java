@@ -60,6 +60,7 @@ final class ArpPrinter {
             case OP_INVERSE_REPLY -> ctx.print(linkAddress(seg, sha, hln)).print(" at ")
                     .print(protocolAddress(seg, spa, pro, pln));
             default -> {
+                EtherPrinter.unknownPayload(ctx, seg, off);
                 return;
             }
         }

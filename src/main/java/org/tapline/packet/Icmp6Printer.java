@@ -16,6 +16,16 @@ final class Icmp6Printer {
     static final int MLDV2_GROUPS = 6;
     static final int MLDV2_RECORD = 20;
     static final int RS_LENGTH = 8;
+    static final int INVERSE_SOLICITATION = 141;
+    static final int INVERSE_ADVERTISEMENT = 142;
+    static final int HA_DISCOVERY_REQUEST = 144;
+    static final int HA_DISCOVERY_REPLY = 145;
+    static final int MOBILE_PREFIX_SOLICITATION = 146;
+    static final int MOBILE_PREFIX_ADVERTISEMENT = 147;
+    static final int MLDV2_QUERY_GROUP = 8;
+    static final int MLDV2_QUERY_FLAGS = 24;
+    static final int MLDV2_QUERY_QQIC = 25;
+    static final int MLDV2_QUERY_SOURCES = 26;
     static final int RA_LENGTH = 16;
     static final int NS_NA_LENGTH = 24;
     static final int REDIRECT_LENGTH = 40;
@@ -39,7 +49,7 @@ final class Icmp6Printer {
             return;
         }
         if (ctx.verbose() > 0 && !fragmented && PrintContext.has(seg, off, length)) {
-            int field = BigEndian.u16(seg, off + Icmpv6.CHECKSUM);
+            int field = PrintContext.u16(seg, off + Icmpv6.CHECKSUM);
             int sum = Checksum.finish(ip.pseudoHeaderSum(IpPacket.PROTO_ICMPV6, length) + Checksum.sum(seg, off, length));
             if (sum != 0) {
                 ctx.print("[bad icmp6 cksum 0x").print(PrintContext.hex4(field)).print(" -> 0x")
@@ -51,7 +61,8 @@ final class Icmp6Printer {
         int type = PrintContext.u8(seg, off + Icmpv6.TYPE);
         ctx.print("ICMP6, ").print(typeName(type));
         boolean nd = type == Icmpv6.ROUTER_SOLICITATION || type == Icmpv6.ROUTER_ADVERTISEMENT
-                || type == Icmpv6.NEIGHBOR_ADVERTISEMENT || type == Icmpv6.NEIGHBOR_SOLICITATION || type == Icmpv6.REDIRECT;
+                || type == Icmpv6.NEIGHBOR_ADVERTISEMENT || type == Icmpv6.NEIGHBOR_SOLICITATION || type == Icmpv6.REDIRECT
+                || type == HA_DISCOVERY_REPLY || type == MOBILE_PREFIX_ADVERTISEMENT;
         if (ctx.verbose() > 0 && nd) {
             ctx.print(", length ").print(length);
         }
@@ -94,6 +105,7 @@ final class Icmp6Printer {
                     mld(ctx, seg, off);
                 } else if (length >= MLDV2_QUERY_MIN_LENGTH) {
                     ctx.print(" v2");
+                    mldv2Query(ctx, seg, off, length);
                 } else {
                     ctx.print(" unknown-version (len ").print(length).print(") ");
                 }
@@ -118,9 +130,34 @@ final class Icmp6Printer {
                 yield NdOptions.print(ctx, seg, off + NS_NA_LENGTH, length - NS_NA_LENGTH);
             }
             case Icmpv6.REDIRECT -> {
-                ctx.print(", " + address(seg, off + Icmpv6.TARGET));
-                ctx.print(" to " + address(seg, off + REDIRECT_DESTINATION));
+                // RFC 4861 §4.5: the target (the better first hop) comes before the destination.
+                ctx.print(", " + address(seg, off + REDIRECT_DESTINATION));
+                ctx.print(" to " + address(seg, off + Icmpv6.TARGET));
                 yield ctx.verbose() == 0 || NdOptions.print(ctx, seg, off + REDIRECT_LENGTH, length - REDIRECT_LENGTH);
+            }
+            case INVERSE_SOLICITATION, INVERSE_ADVERTISEMENT -> true;
+            case HA_DISCOVERY_REQUEST, MOBILE_PREFIX_SOLICITATION -> {
+                ctx.print(", id 0x" + PrintContext.hex4(PrintContext.u16(seg, off + Icmpv6.IDENTIFIER)));
+                yield true;
+            }
+            case HA_DISCOVERY_REPLY -> {
+                if (ctx.verbose() > 0) {
+                    ctx.print(", id 0x" + PrintContext.hex4(PrintContext.u16(seg, off + Icmpv6.IDENTIFIER)));
+                    for (long p = off + Icmpv6.HEADER_LENGTH; p < off + length; p += Ipv6Address.LENGTH) {
+                        ctx.print(", " + address(seg, p));
+                    }
+                }
+                yield true;
+            }
+            case MOBILE_PREFIX_ADVERTISEMENT -> {
+                if (ctx.verbose() > 0) {
+                    ctx.print(", id 0x" + PrintContext.hex4(PrintContext.u16(seg, off + Icmpv6.IDENTIFIER)));
+                    int flags = PrintContext.u16(seg, off + Icmpv6.SEQUENCE);
+                    ctx.print((flags & 0xc000) != 0 ? " " : "").print((flags & 0x8000) != 0 ? "M" : "")
+                            .print((flags & 0x4000) != 0 ? "O" : "");
+                    yield NdOptions.print(ctx, seg, off + Icmpv6.HEADER_LENGTH, length - Icmpv6.HEADER_LENGTH);
+                }
+                yield true;
             }
             case Icmpv6.MLDV2_REPORT -> {
                 mldv2Report(ctx, seg, off, length);
@@ -198,6 +235,44 @@ final class Icmp6Printer {
         }
         ctx.print("max resp delay: ").print(BigEndian.u16(seg, off + MLD_MAX_DELAY)).print(" ")
                 .print("addr: ").print(InetFormat.ipv6(seg, off + MLD_ADDRESS));
+    }
+
+    /** RFC 3810 §5.1: the group, with -v the timers and flags, the sources (-vv) or their number. */
+    private static void mldv2Query(PrintContext ctx, MemorySegment seg, long off, int length) {
+        int mrc = PrintContext.u16(seg, off + MLD_MAX_DELAY);
+        // RFC 3810 §5.1.3: codes from 32768 on are a floating-point value.
+        long mrt = mrc < 32768 ? mrc : (long) ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
+        if (ctx.verbose() > 0) {
+            ctx.print(" [max resp delay=" + mrt + "]");
+        }
+        ctx.print(" [gaddr " + address(seg, off + MLDV2_QUERY_GROUP));
+        if (ctx.verbose() > 0) {
+            int flags = PrintContext.u8(seg, off + MLDV2_QUERY_FLAGS);
+            if ((flags & 0x08) != 0) {
+                ctx.print(" sflag");
+            }
+            if ((flags & 0x07) != 0) {
+                ctx.print(" robustness=" + (flags & 0x07));
+            }
+            int qqic = PrintContext.u8(seg, off + MLDV2_QUERY_QQIC);
+            long qqi = qqic < 128 ? qqic : (long) ((qqic & 0x0f) | 0x10) << (((qqic & 0x70) >> 4) + 3);
+            ctx.print(" qqi=" + qqi);
+        }
+        int sources = PrintContext.u16(seg, off + MLDV2_QUERY_SOURCES);
+        if (sources > 0) {
+            if (length < MLDV2_QUERY_MIN_LENGTH + (long) sources * Ipv6Address.LENGTH) {
+                ctx.print(" [invalid number of sources]");
+            } else if (ctx.verbose() > 1) {
+                ctx.print(" {");
+                for (int i = 0; i < sources; i++) {
+                    ctx.print(" " + address(seg, off + MLDV2_QUERY_MIN_LENGTH + (long) i * Ipv6Address.LENGTH));
+                }
+                ctx.print(" }");
+            } else {
+                ctx.print(", " + sources + " source(s)");
+            }
+        }
+        ctx.print("]");
     }
 
     /** RFC 3810 §5.2: the number of group records; with -v each record, with -vv its sources. */

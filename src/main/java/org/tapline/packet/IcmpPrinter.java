@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * An ICMP message (RFC 792, RFC 1191, RFC 1812 §5.2.7.1) as tcpdump 4.99's print-icmp.c words
  * it. With {@code -v}: a wrong checksum, and for errors the quoted datagram on the next line.
- * Not reproduced: router advertisements' address lists and RFC 4884 extension objects.
+ * RFC 4884 extensions are {@link IcmpExtensions}. Not reproduced: router advertisements' address lists.
  */
 final class IcmpPrinter {
     static final int ROUTER_ADVERT = 9;
@@ -36,7 +36,7 @@ final class IcmpPrinter {
         if (ctx.verbose() > 0 && !fragmented && PrintContext.has(seg, off, length)) {
             int sum = Checksum.internet(seg, off, length);
             if (sum != 0) {
-                int field = BigEndian.u16(seg, off + Icmp.CHECKSUM);
+                int field = PrintContext.u16(seg, off + Icmp.CHECKSUM);
                 ctx.print(" (wrong icmp cksum ").print(Integer.toHexString(field)).print(" (->")
                         .print(Integer.toHexString(PrintContext.shouldBe(field, sum))).print(")!)");
             }
@@ -48,6 +48,9 @@ final class IcmpPrinter {
             IpPrinter.print(ctx, PrintContext.cut(seg, inner + innerLength), inner, innerLength);
         }
         ctx.protocol = "icmp";
+        if (ctx.verbose() > 0 && length > IcmpExtensions.HEADER && IcmpExtensions.applies(type)) {
+            IcmpExtensions.print(ctx, seg, off, length);
+        }
     }
 
     static boolean isError(int type) {

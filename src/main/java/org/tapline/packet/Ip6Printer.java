@@ -124,6 +124,8 @@ final class Ip6Printer {
                             ctx.trunc();
                             return;
                         }
+                        // No jumbogram support: a zero payload length leaves nothing after the header.
+                        cut = PrintContext.cut(cut, off + Ipv6.HEADER_LENGTH);
                         len = 0;
                     }
                     IpPrinter.demux(ctx, cut, cp, (int) len, ip, nh, fragmented);

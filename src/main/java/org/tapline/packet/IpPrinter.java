@@ -8,6 +8,11 @@ import java.lang.foreign.MemorySegment;
  */
 final class IpPrinter {
     static final int PROTO_SCTP = 132;
+    /** IPv4 in IP (RFC 2003) and IPv6 in IP (RFC 4213). */
+    static final int PROTO_IPIP = 4;
+    static final int PROTO_IPV6 = 41;
+    /** Sun's "network disk" protocol, which tcpdump still names. */
+    static final int PROTO_ND = 77;
     static final int PROTO_DCCP = 33;
     static final int OPT_EOL = 0;
     static final int OPT_NOP = 1;
@@ -241,6 +246,10 @@ final class IpPrinter {
                     ctx.print("[ICMPv6 requires IPv6] (invalid)");
                 }
             }
+            case PROTO_IPIP -> print(ctx, seg, off, length);
+            case Ipv6.NO_NEXT_HEADER -> ctx.print("no next header");
+            case PROTO_ND -> ctx.print(" nd ").print(length);
+            case PROTO_IPV6 -> Ip6Printer.print(ctx, seg, off, length);
             default -> ctx.print(" ip-proto-").print(proto).print(" ").print(length);
         }
     }
@@ -279,13 +288,13 @@ final class IpPrinter {
             case 0 -> "Options";
             case 1 -> "ICMP";
             case 2 -> "IGMP";
-            case 4 -> "IPIP";
+            case PROTO_IPIP -> "IPIP";
             case 6 -> "TCP";
             case 8 -> "EGP";
             case 9 -> "IGRP";
             case 17 -> "UDP";
             case PROTO_DCCP -> "DCCP";
-            case 41 -> "IPv6";
+            case PROTO_IPV6 -> "IPv6";
             case 43 -> "Routing";
             case 44 -> "Fragment";
             case 46 -> "RSVP";

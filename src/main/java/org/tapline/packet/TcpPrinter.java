@@ -5,7 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * A TCP segment (RFC 9293 §3.1) as tcpdump 4.99's print-tcp.c words it: ports, flags, relative
  * or absolute sequence numbers, window, options, length, and with {@code -v} the checksum.
- * Payloads are not decoded (tcpdump's HTTP, SMTP, BGP, ... printers are not reproduced).
+ * Payloads are not decoded (tcpdump's HTTP, SMTP, BGP, ... printers are not reproduced), except a
+ * reset's text at {@code -v}.
  */
 final class TcpPrinter {
     /** Option kinds and their names in tcpdump's list (RFC 9293, RFC 7323, RFC 2018, ...). */
@@ -28,6 +29,9 @@ final class TcpPrinter {
     static final int EXPERIMENT2 = 254;
     static final int SIGNATURE_LENGTH = 16;
     static final int SACK_BLOCK = 8;
+    static final int FASTOPEN_MAGIC = 0xf989;
+    /** print-tcp.c's MAX_RST_DATA_LEN; -X shows the rest. */
+    static final int MAX_RST_DATA = 30;
 
     private TcpPrinter() {}
 
@@ -114,6 +118,41 @@ final class TcpPrinter {
             ctx.print(" [remaining caplen(").print(PrintContext.available(seg, off)).print(") < header length(")
                     .print(hlen).print(")]");
             throw new Truncated();
+        }
+        if (data > 0 && (flags & Tcp.RST) != 0 && ctx.verbose() > 0) {
+            resetData(ctx, seg, off + hlen, data);
+        }
+    }
+
+    /**
+     * RFC 9293 §3.5.3 allows text in a reset ("RST data"): up to 30 bytes of it as printable
+     * characters, {@code !} when not all was captured and {@code +} when there is more.
+     */
+    private static void resetData(PrintContext ctx, MemorySegment seg, long at, int length) {
+        ctx.print(PrintContext.has(seg, at, length) ? " [RST" : " [!RST");
+        int n = length;
+        if (n > MAX_RST_DATA) {
+            n = MAX_RST_DATA;
+            ctx.print("+");
+        }
+        ctx.print(" ");
+        for (long p = at; n > 0 && p < seg.byteSize(); p++, n--) {
+            printable(ctx.out, BigEndian.u8(seg, p));
+        }
+        ctx.print("]");
+    }
+
+    /** tcpdump's fn_print_char: M- for the high bit, ^X for control characters. */
+    static void printable(StringBuilder sb, int c) {
+        int ch = c;
+        if (ch >= 0x80) {
+            sb.append("M-");
+            ch &= 0x7f;
+        }
+        if (ch < 0x20 || ch == 0x7f) {
+            sb.append('^').append((char) (ch ^ 0x40));
+        } else {
+            sb.append((char) ch);
         }
     }
 
@@ -240,6 +279,9 @@ final class TcpPrinter {
                 ctx.print(" 0x").print(Integer.toHexString(v)).print(" ").print((v & 1) != 0 ? (v >>> 1) * 60 : v >>> 1);
                 return 2;
             }
+            case FASTOPEN, EXPERIMENT2 -> {
+                return fastOpen(ctx, seg, cp, kind, len - 2, left);
+            }
             case SIGNATURE -> {
                 int c = check(seg, cp, SIGNATURE_LENGTH, left);
                 if (c < 0) {
@@ -264,6 +306,41 @@ final class TcpPrinter {
                 return dataLen;
             }
         }
+    }
+
+    /** RFC 7413 §4.1.1 Fast Open cookie, also as RFC 6994 experimental option 254 with magic 0xf989. */
+    private static int fastOpen(PrintContext ctx, MemorySegment seg, long cp, int kind, int dataLen, int left) {
+        int c = check(seg, cp, dataLen, left);
+        if (c < 0) {
+            return c;
+        }
+        long cookie = cp;
+        int cookieLen = dataLen;
+        if (kind == EXPERIMENT2) {
+            if (dataLen < 2) {
+                return BAD;
+            }
+            int magic = BigEndian.u16(seg, cp);
+            ctx.print("-");
+            if (magic != FASTOPEN_MAGIC) {
+                ctx.print(PrintContext.hex4(magic));
+                return dataLen;
+            }
+            ctx.print("tfo");
+            cookie += 2;
+            cookieLen -= 2;
+        } else {
+            ctx.print(" ");
+        }
+        if (cookieLen == 0) {
+            ctx.print(" cookiereq");
+        } else if (cookieLen % 2 != 0 || cookieLen < 4 || cookieLen > 16) {
+            ctx.print(" (invalid)");
+        } else {
+            ctx.print(" cookie ");
+            hexBytes(ctx, seg, cookie, cookieLen);
+        }
+        return dataLen;
     }
 
     /** tcpdump's LENCHECK: more than the header holds is bad, more than was captured is cut. */

@@ -137,6 +137,22 @@ class PacketPrinterTest {
     }
 
     @Test
+    void resetTextFastOpenCookiesAndNoNextHeader() {
+        PrintOptions v = flags(1, false, false, PrintOptions.Dump.NONE, false, TimestampFormat.NONE, false);
+        assertEquals("IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length 44)\n"
+                + "    10.0.0.1.80 > 10.0.0.2.40000: Flags [R], cksum 0x8873 (correct), seq 5:9, win 1000, length 4 "
+                + "[RST hi^JM-^@]\n", print(v, "02000000000202000000000108004500002c00014000400626c90a0000010a000002"
+                + "00509c400000000500000000500403e88873000068690a80"));
+        assertEquals("IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 7, win 1000, "
+                + "options [tfo  cookie 0102030405060708,nop,nop], length 0\n",
+                print(plain(), "02000000000202000000000108004500003400014000400626c10a0000010a0000029c40005000000007"
+                        + "00000000800203e898350000220a01020304050607080101"));
+        assertEquals("IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto unknown (59), length 20)\n"
+                + "    10.0.0.1 > 10.0.0.2: no next header\n",
+                print(v, "02000000000202000000000108004500001400014000403b26ac0a0000010a000002"));
+    }
+
+    @Test
     void timeOfDayComesFirstUnlessTurnedOff() {
         assertEquals("22:13:20.123456 " + Fixtures.ARP_REQUEST_LINE + "\n",
                 print(flags(0, false, false, PrintOptions.Dump.NONE, false, 0, false), Fixtures.ARP_REQUEST));
