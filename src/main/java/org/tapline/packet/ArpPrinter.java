@@ -60,7 +60,8 @@ final class ArpPrinter {
             case OP_INVERSE_REPLY -> ctx.print(linkAddress(seg, sha, hln)).print(" at ")
                     .print(protocolAddress(seg, spa, pro, pln));
             default -> {
-                EtherPrinter.unknownPayload(ctx, seg, off);
+                // print-arp.c calls the default printer unconditionally, even with -q, -x or -X.
+                HexDump.hexAscii(ctx.out, "\n\t", seg, off, PrintContext.available(seg, off));
                 return;
             }
         }

@@ -52,8 +52,10 @@ final class CookedPrinter {
             p += Ethernet.TAG_LENGTH;
             left -= Ethernet.TAG_LENGTH;
         }
-        if (type <= EtherPrinter.MAX_LENGTH) {
+        if (type == P_802_3 || type == P_802_2) {
             ctx.print(type == P_802_3 ? "IPX, not decoded" : "LLC, not decoded");
+        } else if (type <= EtherPrinter.MAX_LENGTH) {
+            EtherPrinter.unknownPayload(ctx, seg, p);
         } else if (!EtherPrinter.payload(ctx, seg, p, left, type)) {
             if (!ctx.linkHeader()) {
                 header(ctx, seg, length);

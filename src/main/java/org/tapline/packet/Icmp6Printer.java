@@ -83,7 +83,10 @@ final class Icmp6Printer {
                 yield true;
             }
             case Icmpv6.PARAMETER_PROBLEM -> {
-                PrintContext.need(seg, off + QUOTED_DST, Ipv6Address.LENGTH);
+                if (!PrintContext.has(seg, off + QUOTED_DST, Ipv6Address.LENGTH)) {
+                    ctx.trunc();
+                    yield false;
+                }
                 String what = switch (code) {
                     case 0 -> ", erroneous - octet ";
                     case 1 -> ", next header - octet ";

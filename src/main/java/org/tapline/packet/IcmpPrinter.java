@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * An ICMP message (RFC 792, RFC 1191, RFC 1812 §5.2.7.1) as tcpdump 4.99's print-icmp.c words
  * it. With {@code -v}: a wrong checksum, and for errors the quoted datagram on the next line.
- * RFC 4884 extensions are {@link IcmpExtensions}. Not reproduced: router advertisements' address lists.
+ * RFC 4884 extensions are {@link IcmpExtensions}.
  */
 final class IcmpPrinter {
     static final int ROUTER_ADVERT = 9;
@@ -24,6 +24,10 @@ final class IcmpPrinter {
     static final int ORIGINATE = 8;
     static final int RECEIVE = 12;
     static final int TRANSMIT = 16;
+    /** RFC 1256 §3.1 router advertisement: count, entry size in words, lifetime; 8-byte entries. */
+    static final int ADVERT_COUNT = 4;
+    static final int ADVERT_LIFETIME = 6;
+    static final int ADVERT_ENTRY = 8;
 
     private IcmpPrinter() {}
 
@@ -32,6 +36,10 @@ final class IcmpPrinter {
         int type = PrintContext.u8(seg, off + Icmp.TYPE);
         int code = PrintContext.u8(seg, off + Icmp.CODE);
         String text = text(seg, off, type, code);
+        if (text == null) {
+            ctx.trunc(); // print-icmp.c's ND_TCHECK: the line ends without the message, nothing more
+            return;
+        }
         ctx.print("ICMP ").print(text).print(", length ").print(length);
         if (ctx.verbose() > 0 && !fragmented && PrintContext.has(seg, off, length)) {
             int sum = Checksum.internet(seg, off, length);
@@ -58,6 +66,7 @@ final class IcmpPrinter {
                 || type == Icmp.TIME_EXCEEDED || type == Icmp.PARAMETER_PROBLEM;
     }
 
+    /** The message's words; {@code null} when a bounds check of print-icmp.c ends the line. */
     private static String text(MemorySegment seg, long off, int type, int code) {
         return switch (type) {
             case Icmp.ECHO_REQUEST, Icmp.ECHO_REPLY -> "echo " + (type == Icmp.ECHO_REQUEST ? "request" : "reply")
@@ -66,7 +75,9 @@ final class IcmpPrinter {
             case Icmp.DEST_UNREACHABLE -> unreachable(seg, off, code);
             case Icmp.REDIRECT -> redirect(seg, off, code);
             case Icmp.TIME_EXCEEDED -> {
-                PrintContext.need(seg, off + QUOTED_DST, 4);
+                if (!PrintContext.has(seg, off + QUOTED_DST, 4)) {
+                    yield null;
+                }
                 yield switch (code) {
                     case 0 -> "time exceeded in-transit";
                     case IcmpText.TIMXCEED_REASS -> "ip reassembly time exceeded";
@@ -79,12 +90,15 @@ final class IcmpPrinter {
             case Icmp.TIMESTAMP_REQUEST -> "time stamp query id " + PrintContext.u16(seg, off + Icmp.IDENTIFIER)
                     + " seq " + PrintContext.u16(seg, off + Icmp.SEQUENCE);
             case Icmp.TIMESTAMP_REPLY -> {
-                PrintContext.need(seg, off + TRANSMIT, 4);
+                if (!PrintContext.has(seg, off + TRANSMIT, 4)) {
+                    yield null;
+                }
                 yield "time stamp reply id " + BigEndian.u16(seg, off + Icmp.IDENTIFIER) + " seq "
                         + BigEndian.u16(seg, off + Icmp.SEQUENCE) + ": org " + clock(BigEndian.u32(seg, off + ORIGINATE))
                         + ", recv " + clock(BigEndian.u32(seg, off + RECEIVE))
                         + ", xmit " + clock(BigEndian.u32(seg, off + TRANSMIT));
             }
+            case ROUTER_ADVERT -> routerAdvertisement(seg, off);
             case Icmp.SOURCE_QUENCH -> "source quench";
             case ROUTER_SOLICIT -> "router solicitation";
             case INFO_REQUEST -> "information request";
@@ -96,7 +110,9 @@ final class IcmpPrinter {
 
     private static String unreachable(MemorySegment seg, long off, int code) {
         if (code == IcmpText.UNREACH_PORT) {
-            PrintContext.need(seg, off + QUOTED_PROTOCOL, 1);
+            if (!PrintContext.has(seg, off + QUOTED_PROTOCOL, 1)) {
+                return null;
+            }
             int hlen = (BigEndian.u8(seg, off + QUOTED) & 0x0f) * 4;
             int dport = PrintContext.u16(seg, off + QUOTED + hlen + Udp.DST_PORT);
             int proto = BigEndian.u8(seg, off + QUOTED_PROTOCOL);
@@ -133,6 +149,37 @@ final class IcmpPrinter {
             case 15 -> "host " + dst + " unreachable - precedence cutoff";
             default -> dst + " unreachable - #" + code;
         };
+    }
+
+    /** RFC 1256 §3: lifetime, then each address and preference; {@code null} when cut short. */
+    private static String routerAdvertisement(MemorySegment seg, long off) {
+        if (!PrintContext.has(seg, off + ADVERT_COUNT, 4)) {
+            return null;
+        }
+        int lifetime = BigEndian.u16(seg, off + ADVERT_LIFETIME);
+        StringBuilder sb = new StringBuilder("router advertisement lifetime ");
+        if (lifetime < 60) {
+            sb.append(lifetime);
+        } else if (lifetime < 3600) {
+            sb.append(lifetime / 60).append(':').append(String.format("%02d", lifetime % 60));
+        } else {
+            sb.append(lifetime / 3600).append(':').append(String.format("%02d:%02d", lifetime % 3600 / 60, lifetime % 60));
+        }
+        int count = BigEndian.u8(seg, off + ADVERT_COUNT);
+        sb.append(' ').append(count).append(':');
+        int size = BigEndian.u8(seg, off + ADVERT_COUNT + 1);
+        if (size != 2) {
+            return sb.append(" [size ").append(size).append(']').toString();
+        }
+        for (int i = 0; i < count; i++) {
+            long entry = off + Icmp.HEADER_LENGTH + (long) i * ADVERT_ENTRY;
+            if (!PrintContext.has(seg, entry, ADVERT_ENTRY)) {
+                return null;
+            }
+            sb.append(" {").append(InetFormat.ipv4(BigEndian.s32(seg, entry))).append(' ')
+                    .append(BigEndian.u32(seg, entry + 4)).append('}');
+        }
+        return sb.toString();
     }
 
     private static String redirect(MemorySegment seg, long off, int code) {

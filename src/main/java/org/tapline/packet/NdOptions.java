@@ -5,8 +5,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * Neighbor Discovery options (RFC 4861 §4.6, RFC 8106 for RDNSS) as tcpdump 4.99's
  * icmp6_opt_print shows them with {@code -v}: one indented line each, and with {@code -vv}
- * the option's bytes in hex after it. Not reproduced: DNSSL, advertisement interval, home
- * agent and route information (shown as tcpdump shows unknown options).
+ * the option's bytes in hex after it. Not reproduced: DNSSL's domain names (RFC 8106 §5.2).
  */
 final class NdOptions {
     static final int SOURCE_LINKADDR = 1;
@@ -15,6 +14,13 @@ final class NdOptions {
     static final int REDIRECTED_HEADER = 4;
     static final int MTU = 5;
     static final int RDNSS = 25;
+    static final int ADVERTISEMENT_INTERVAL = 7;
+    static final int HOME_AGENT = 8;
+    static final int ROUTE_INFORMATION = 24;
+    static final int ROUTE_PREFIX_LENGTH = 2;
+    static final int ROUTE_FLAGS = 3;
+    static final int ROUTE_LIFETIME = 4;
+    static final int ROUTE_PREFIX = 8;
     /** Options count their length in units of 8 octets. */
     static final int UNIT = 8;
     static final int HEADER = 2;
@@ -79,6 +85,14 @@ final class NdOptions {
                         ctx.print(" addr: ").print(Icmp6Printer.address(seg, cp + RDNSS_ADDRESSES + (long) i * Ipv6Address.LENGTH));
                     }
                 }
+                case ADVERTISEMENT_INTERVAL -> ctx.print(" " + PrintContext.u32(seg, cp + 4) + "ms");
+                case HOME_AGENT -> ctx.print(" preference " + PrintContext.u16(seg, cp + 4) + ", lifetime "
+                        + PrintContext.u16(seg, cp + 6));
+                case ROUTE_INFORMATION -> {
+                    if (!routeInformation(ctx, seg, cp, units)) {
+                        return cut(ctx);
+                    }
+                }
                 default -> {
                     if (ctx.verbose() <= 1) {
                         HexDump.hex(ctx.out, "\n\t  ", seg, cp + HEADER, len - HEADER);
@@ -92,6 +106,29 @@ final class NdOptions {
             cp += len;
             left -= len;
         }
+        return true;
+    }
+
+    /** RFC 4191 §2.3: prefix (0, 8 or 16 bytes of it by the option's length), preference, lifetime. */
+    private static boolean routeInformation(PrintContext ctx, MemorySegment seg, long cp, int units) {
+        if (!PrintContext.has(seg, cp + ROUTE_LIFETIME, 4)) {
+            return false;
+        }
+        long prefixBytes = switch (units) {
+            case 1 -> 0;
+            case 2 -> 8;
+            case 3 -> Ipv6Address.LENGTH;
+            default -> -1;
+        };
+        if (prefixBytes < 0) {
+            return false;
+        }
+        PrintContext.need(seg, cp + ROUTE_PREFIX, prefixBytes);
+        long hi = prefixBytes >= 8 ? BigEndian.s64(seg, cp + ROUTE_PREFIX) : 0;
+        long lo = prefixBytes == Ipv6Address.LENGTH ? BigEndian.s64(seg, cp + ROUTE_PREFIX + 8) : 0;
+        ctx.print(" " + InetFormat.ipv6(hi, lo) + "/" + BigEndian.u8(seg, cp + ROUTE_PREFIX_LENGTH));
+        ctx.print(", pref=" + preference(BigEndian.u8(seg, cp + ROUTE_FLAGS)));
+        ctx.print(", lifetime=" + lifetime(BigEndian.u32(seg, cp + ROUTE_LIFETIME)));
         return true;
     }
 
@@ -109,9 +146,9 @@ final class NdOptions {
             case MTU -> "mtu";
             case RDNSS -> "rdnss";
             case 31 -> "dnssl";
-            case 7 -> "advertisement interval";
-            case 8 -> "homeagent information";
-            case 24 -> "route info";
+            case ADVERTISEMENT_INTERVAL -> "advertisement interval";
+            case HOME_AGENT -> "homeagent information";
+            case ROUTE_INFORMATION -> "route info";
             default -> "unknown";
         };
     }

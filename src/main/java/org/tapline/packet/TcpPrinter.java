@@ -59,7 +59,8 @@ final class TcpPrinter {
             ctx.print(sport).print(" > ").print(dport).print(": ");
         }
         if (tcp == null) {
-            throw new Truncated();
+            ctx.trunc(); // print-tcp.c's ND_TCHECK_SIZE: the line ends, the packet is still dumped after the link header
+            return;
         }
         int hlen = tcp.headerLength();
         if (hlen < Tcp.MIN_HEADER_LENGTH) {
@@ -279,6 +280,19 @@ final class TcpPrinter {
                 ctx.print(" 0x").print(Integer.toHexString(v)).print(" ").print((v & 1) != 0 ? (v >>> 1) * 60 : v >>> 1);
                 return 2;
             }
+            case SCPS -> {
+                int c = check(seg, cp, 2, left);
+                if (c < 0) {
+                    return c;
+                }
+                ctx.print(" cap ");
+                hexBytes(ctx, seg, cp, 1);
+                ctx.print(" id ").print(BigEndian.u8(seg, cp + 1));
+                return 2;
+            }
+            case TCP_AO -> {
+                return authentication(ctx, seg, cp, len - 2, left);
+            }
             case FASTOPEN, EXPERIMENT2 -> {
                 return fastOpen(ctx, seg, cp, kind, len - 2, left);
             }
@@ -306,6 +320,29 @@ final class TcpPrinter {
                 return dataLen;
             }
         }
+    }
+
+    /** RFC 5925 §2.2 TCP-AO: key ids and the MAC. */
+    private static int authentication(PrintContext ctx, MemorySegment seg, long cp, int dataLen, int left) {
+        if (dataLen < 2) {
+            ctx.print(" (invalid)");
+            return dataLen;
+        }
+        for (int i = 0; i < dataLen; i++) {
+            int c = check(seg, cp, i + 1, left);
+            if (c < 0) {
+                return c;
+            }
+            if (i == 0) {
+                ctx.print(" keyid ").print(BigEndian.u8(seg, cp));
+            } else if (i == 1) {
+                ctx.print(" rnextkeyid ").print(BigEndian.u8(seg, cp + 1));
+            } else {
+                ctx.print(i == 2 ? " mac 0x" : "");
+                hexBytes(ctx, seg, cp + i, 1);
+            }
+        }
+        return dataLen;
     }
 
     /** RFC 7413 §4.1.1 Fast Open cookie, also as RFC 6994 experimental option 254 with magic 0xf989. */
