@@ -53,7 +53,11 @@ final class CookedPrinter {
             left -= Ethernet.TAG_LENGTH;
         }
         if (type == P_802_3 || type == P_802_2) {
-            ctx.print(type == P_802_3 ? "IPX, not decoded" : "LLC, not decoded");
+            // IPX and LLC, which tapline does not decode: the cooked header, then the bytes.
+            if (!ctx.linkHeader()) {
+                header(ctx, seg, length);
+            }
+            EtherPrinter.unknownPayload(ctx, seg, p);
         } else if (type <= EtherPrinter.MAX_LENGTH) {
             EtherPrinter.unknownPayload(ctx, seg, p);
         } else if (!EtherPrinter.payload(ctx, seg, p, left, type)) {

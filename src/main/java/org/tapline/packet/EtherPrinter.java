@@ -57,13 +57,16 @@ final class EtherPrinter {
             left -= Ethernet.TAG_LENGTH;
         }
         if (type <= MAX_LENGTH) {
-            if (ctx.linkHeader()) {
-                ctx.print("802.3");
-                if (!printedLength) {
-                    ctx.print(", length ").print(Math.min(type, left)).print(": ");
-                }
+            // IEEE 802.3 length field: an LLC header follows, which tapline does not decode.
+            if (!ctx.linkHeader()) {
+                ctx.print(InetFormat.mac(BigEndian.u48(seg, Ethernet.SRC))).print(" > ")
+                        .print(InetFormat.mac(BigEndian.u48(seg, Ethernet.DST))).print(", ");
             }
-            ctx.print("LLC, not decoded");
+            ctx.print("802.3");
+            if (!printedLength) {
+                ctx.print(", length ").print(Math.min(type, left)).print(": ");
+            }
+            unknownPayload(ctx, seg, p);
             return (int) p;
         }
         if (ctx.linkHeader()) {
