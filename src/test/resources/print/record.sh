@@ -1,6 +1,6 @@
 #!/bin/sh
 # Records varied.pcap and cooked.pcap, the captures PacketPrinterInteropTest prints with tapline
-# and with tcpdump. Run as root on Linux with iproute2, tcpdump, ping, socat and python3:
+# and with tcpdump, and derives loopback.pcap and raw.pcap from varied.pcap (relink.py). Run as root on Linux with iproute2, tcpdump, ping, socat and python3:
 #   sh record.sh [DIR]        (default: this script's directory)
 # Two namespaces joined by a veth pair; tcpdump records on b's end while a talks to b, once on
 # veth-b (Ethernet: varied.pcap) and once on "any" as Linux cooked capture v1 (cooked.pcap).
@@ -50,3 +50,4 @@ ip netns exec $A ping -c 1 -R 10.9.0.2 >/dev/null                      # IPv4 re
 sleep 1
 kill -INT $dump $any; wait $dump $any || true
 python3 "$here/edit.py" "$raw" "$dir/varied.pcap"
+python3 "$here/relink.py" "$dir/varied.pcap" "$dir"

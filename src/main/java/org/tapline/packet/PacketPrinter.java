@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * The lines tcpdump 4.99 prints for each packet ({@code tcpdump -n}, with the flags of
  * {@link PrintOptions}): packet number, time stamp, the protocols' line, and the dump. Ethernet,
- * Linux cooked (v1) and raw IP captures are printed as tcpdump does; other link types get
- * {@link Summary}'s line.
+ * Linux cooked (v1), BSD loopback and raw IP captures are printed as tcpdump does; other link
+ * types get {@link Summary}'s line.
  *
  * <p>Stateful as tcpdump: {@code -ttt} needs the previous packet's time and relative TCP
  * sequence numbers the first segments of each conversation, so print a capture's packets in
@@ -68,6 +68,9 @@ public final class PacketPrinter {
         switch (linkType) {
             case Summary.LINKTYPE_ETHERNET -> {
                 return EtherPrinter.print(ctx, data, length);
+            }
+            case Summary.LINKTYPE_NULL, Summary.LINKTYPE_LOOP -> {
+                return LoopbackPrinter.print(ctx, data, length);
             }
             case Summary.LINKTYPE_LINUX_SLL -> {
                 return CookedPrinter.print(ctx, data, length);

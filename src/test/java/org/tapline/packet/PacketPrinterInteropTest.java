@@ -24,10 +24,13 @@ import org.tapline.pcap.Packet;
  * prints them, for each flag set. {@code print/varied.pcap} (Ethernet; see {@code print/record.sh}):
  * ARP, ping and its fragments, NDP and MLD, UDP, ICMP and ICMPv6 errors, TCP over both IP versions
  * with data, FIN and a reset, IPv4 options, packets cut by a snapshot length, bad checksums, a VLAN
- * tag and an unknown EtherType. {@code print/cooked.pcap}: the same traffic as Linux cooked capture.
+ * tag and an unknown EtherType. {@code print/cooked.pcap}: the same traffic as Linux cooked capture;
+ * {@code print/loopback.pcap} and {@code print/raw.pcap}: its IP packets as BSD loopback (family
+ * words of both byte orders) and raw IP ({@code print/relink.py}).
  */
 class PacketPrinterInteropTest {
-    static final List<String> CAPTURES = List.of("/print/varied.pcap", "/print/cooked.pcap");
+    static final List<String> CAPTURES = List.of("/print/varied.pcap", "/print/cooked.pcap", "/print/loopback.pcap",
+            "/print/raw.pcap");
 
     static Stream<Arguments> captureAndFlags() {
         return CAPTURES.stream().flatMap(c -> flagSets().map(f -> Arguments.of(c, f)));
