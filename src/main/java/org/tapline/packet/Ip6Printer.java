@@ -13,6 +13,10 @@ final class Ip6Printer {
     static final int PADN = 1;
     static final int ROUTER_ALERT = 5;
     static final int ROUTER_ALERT_LENGTH = 4;
+    /** RFC 2675 Jumbo Payload option. */
+    static final int JUMBO = 0xc2;
+    static final int JUMBO_LENGTH = 6;
+    static final long JUMBO_MIN = 65536;
     static final int OPTION_MIN_LENGTH = 2;
     static final int FRAG_ID = 4;
     private static final int CLASS_MASK = 0x0ff0_0000;
@@ -92,11 +96,12 @@ final class Ip6Printer {
                         ctx.print("[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)");
                         return;
                     }
+                    advance = options(ctx, cut, cp, "hbhopt", "HBH ", true, payloadLength);
                     if (payloadLength == 0) {
+                        // RFC 2675 jumbograms are not supported: a zero payload length is not valid here.
                         ctx.print("[No valid Jumbo Payload Hop-by-Hop option found] (invalid)");
                         return;
                     }
-                    advance = options(ctx, cut, cp, "hbhopt", "HBH ", true);
                     if (advance < 0) {
                         return;
                     }
@@ -104,7 +109,7 @@ final class Ip6Printer {
                     nh = BigEndian.u8(cut, cp);
                 }
                 case Ipv6.DESTINATION_OPTIONS -> {
-                    advance = options(ctx, cut, cp, "dstopt", "DSTOPT ", ctx.verbose() > 0);
+                    advance = options(ctx, cut, cp, "dstopt", "DSTOPT ", ctx.verbose() > 0, payloadLength);
                     if (advance < 0) {
                         return;
                     }
@@ -139,7 +144,7 @@ final class Ip6Printer {
 
     /** Hop-by-hop or destination options; the header's length, or -1 when cut short. */
     private static long options(PrintContext ctx, MemorySegment seg, long cp, String protocol, String name,
-                                boolean show) {
+                                boolean show, int payloadLength) {
         ctx.protocol = protocol;
         int total = (PrintContext.u8(seg, cp + 1) + 1) * 8;
         if (!PrintContext.has(seg, cp, total)) {
@@ -147,7 +152,7 @@ final class Ip6Printer {
             return -1;
         }
         ctx.print(name);
-        if (show && !optionList(ctx, seg, cp + 2, total - 2)) {
+        if (show && !optionList(ctx, seg, cp + 2, total - 2, protocol.equals("hbhopt"), payloadLength)) {
             ctx.trunc();
             return -1;
         }
@@ -155,10 +160,12 @@ final class Ip6Printer {
     }
 
     /** RFC 8200 §4.2 options: Pad1, PadN, Router Alert (RFC 2711), others by type. */
-    private static boolean optionList(PrintContext ctx, MemorySegment seg, long bp, int len) {
+    private static boolean optionList(PrintContext ctx, MemorySegment seg, long bp, int len, boolean hopByHop,
+                                      int payloadLength) {
         if (len == 0) {
             return true;
         }
+        boolean sawJumbo = false;
         int optLen;
         for (int i = 0; i < len; i += optLen) {
             int type = BigEndian.u8(seg, bp + i);
@@ -180,6 +187,24 @@ final class Ip6Printer {
                         return false;
                     }
                     ctx.print(ctx.verbose() > 0 ? "(padn)" : "");
+                }
+                case JUMBO -> {
+                    if (len - i < JUMBO_LENGTH) {
+                        ctx.print("(jumbo: trunc)");
+                        return false;
+                    }
+                    if (BigEndian.u8(seg, bp + i + 1) != JUMBO_LENGTH - 2) {
+                        ctx.print("(jumbo: invalid len ").print(BigEndian.u8(seg, bp + i + 1)).print(")");
+                        return false;
+                    }
+                    long jumbo = BigEndian.u32(seg, bp + i + 2);
+                    String why = sawJumbo ? " - already seen" : !hopByHop ? " - not a hop-by-hop option"
+                            : payloadLength != 0 ? " - payload len != 0" : jumbo < JUMBO_MIN ? " - < 65536" : "";
+                    sawJumbo = true;
+                    if (ctx.verbose() > 0) {
+                        // RFC 2675 §2; a valid one is named, but tapline does not take the jumbogram's length.
+                        ctx.print("(jumbo: ").print(jumbo).print(why).print(") ");
+                    }
                 }
                 case ROUTER_ALERT -> {
                     if (len - i < ROUTER_ALERT_LENGTH) {

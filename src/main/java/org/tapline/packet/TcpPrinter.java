@@ -110,8 +110,10 @@ final class TcpPrinter {
         if ((flags & Tcp.URG) != 0) {
             ctx.print(", urg ").print(tcp.urgentPointer());
         }
+        // print-tcp.c checks an MD5 signature's reach against the payload (RFC 2385): its place and length.
+        boolean payloadCaptured = PrintContext.has(seg, off + hlen, data);
         if (hlen > Tcp.MIN_HEADER_LENGTH && !options(ctx, seg, off + Tcp.MIN_HEADER_LENGTH,
-                hlen - Tcp.MIN_HEADER_LENGTH, rel)) {
+                hlen - Tcp.MIN_HEADER_LENGTH, rel, payloadCaptured)) {
             return;
         }
         ctx.print(", length ").print(data);
@@ -162,7 +164,7 @@ final class TcpPrinter {
      * option or one cut short), as tcpdump's {@code bad:} and {@code trunc:} labels do.
      */
     private static boolean options(PrintContext ctx, MemorySegment seg, long start, int optionBytes,
-                                   TcpSequences.Relative rel) {
+                                   TcpSequences.Relative rel, boolean payloadCaptured) {
         ctx.print(", options [");
         long cp = start;
         int left = optionBytes;
@@ -184,7 +186,7 @@ final class TcpPrinter {
             }
             left--;
             ctx.print(optionName(kind));
-            int dataLen = optionData(ctx, seg, cp, kind, len, left, rel);
+            int dataLen = optionData(ctx, seg, cp, kind, len, left, rel, payloadCaptured);
             if (dataLen == BAD) {
                 return bad(ctx, separator);
             }
@@ -197,7 +199,8 @@ final class TcpPrinter {
             }
             cp += dataLen;
             left -= dataLen;
-            int seen = dataLen + (len == 1 && (kind == TcpFlagsText.OPT_EOL || kind == TcpFlagsText.OPT_NOP) ? 1 : 2);
+            // The option's kind, its length byte (absent for EOL and NOP) and the data printed.
+            int seen = dataLen + (len == 1 ? 1 : 2);
             if (seen != len) {
                 ctx.print("[len ").print(len).print("]");
             }
@@ -215,7 +218,7 @@ final class TcpPrinter {
 
     /** Prints one option's data; its length, or {@link #BAD} or {@link #CUT}. */
     private static int optionData(PrintContext ctx, MemorySegment seg, long cp, int kind, int len, int left,
-                                  TcpSequences.Relative rel) {
+                                  TcpSequences.Relative rel, boolean payloadCaptured) {
         switch (kind) {
             case MSS -> {
                 int c = check(seg, cp, 2, left);
@@ -301,7 +304,9 @@ final class TcpPrinter {
                 if (c < 0) {
                     return c;
                 }
-                ctx.print(" can't check - ");
+                // tapline takes no shared secret (tcpdump's -M): a signature is never verified.
+                ctx.print(payloadCaptured ? " shared secret not supplied with -M, can't check - "
+                        : " snaplen too short, can't check - ");
                 hexBytes(ctx, seg, cp, SIGNATURE_LENGTH);
                 return SIGNATURE_LENGTH;
             }
