@@ -79,6 +79,9 @@ final class CaptureCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RemoteOptions remote;
 
+    @CommandLine.Mixin
+    PrintFlags print;
+
     @Override
     public Integer call() throws Exception {
         String expr = filterExpression();
@@ -164,7 +167,7 @@ final class CaptureCommand implements Callable<Integer> {
 
     private Output openOutput() throws IOException {
         if (writeFile == null) {
-            return Output.printer(spec.commandLine().getOut());
+            return Output.printer(spec.commandLine().getOut(), print.options());
         }
         CaptureWriter.Format format = pcapng ? (nano ? CaptureWriter.Format.PCAPNG_NS : CaptureWriter.Format.PCAPNG)
                 : nano ? CaptureWriter.Format.PCAP_NS : CaptureWriter.Format.PCAP;

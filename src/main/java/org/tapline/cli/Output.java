@@ -4,21 +4,19 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.WritableByteChannel;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.tapline.link.FrameSink;
-import org.tapline.packet.Summary;
+import org.tapline.packet.PacketPrinter;
+import org.tapline.packet.PrintOptions;
 import org.tapline.pcap.CaptureWriter;
 import org.tapline.pcap.InterfaceDescription;
 
 /** Where {@code capture} puts packets: summary lines, or a capture file (or stdout). */
 abstract sealed class Output implements AutoCloseable {
-    static Output printer(PrintWriter out) {
-        return new Printer(out);
+    static Output printer(PrintWriter out, PrintOptions options) {
+        return new Printer(out, options);
     }
 
     static Output writer(WritableByteChannel ch, CaptureWriter.Format format, boolean flushEach, String name)
@@ -50,24 +48,23 @@ abstract sealed class Output implements AutoCloseable {
     public abstract void close() throws IOException;
 
     private static final class Printer extends Output {
-        private static final ZoneId ZONE = ZoneId.systemDefault();
         private final PrintWriter out;
+        private final PacketPrinter printer;
+        private final StringBuilder lines = new StringBuilder(256);
 
-        Printer(PrintWriter out) {
+        Printer(PrintWriter out, PrintOptions options) {
             this.out = out;
+            this.printer = new PacketPrinter(options);
         }
 
         @Override
         FrameSink sink() {
             return (linkType, ts, len, data) -> {
-                out.println(time(ts) + " " + Summary.of(linkType, data, len));
+                lines.setLength(0);
+                printer.print(linkType, ts, len, data, lines);
+                out.append(lines);
                 out.flush();
             };
-        }
-
-        static String time(long tsNanos) {
-            LocalTime t = LocalTime.ofInstant(Instant.ofEpochSecond(0, tsNanos), ZONE);
-            return String.format("%02d:%02d:%02d.%06d", t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1000);
         }
 
         @Override

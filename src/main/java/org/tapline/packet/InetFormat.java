@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>IPv6 follows RFC 5952 §4: lower-case hex, leading zeros dropped, the longest run of two or
  * more zero groups (the first on a tie) replaced by {@code ::}, and RFC 5952 §5 mixed notation
- * for IPv4-mapped addresses ({@code ::ffff:192.0.2.1}). {@code Inet6Address.getHostAddress}
+ * for IPv4-mapped addresses ({@code ::ffff:192.0.2.1}) and, as tcpdump, for IPv4-compatible ones
+ * ({@code ::192.0.2.1}). {@code Inet6Address.getHostAddress}
  * does not compress, hence this class.
  */
 public final class InetFormat {
@@ -15,6 +16,7 @@ public final class InetFormat {
     private static final long IPV4_MAPPED_HI = 0L;
     private static final long IPV4_MAPPED_LO_MASK = 0xffff_ffff_0000_0000L;
     private static final long IPV4_MAPPED_LO_PREFIX = 0x0000_ffff_0000_0000L;
+    private static final long IPV4_COMPATIBLE_HIGH_GROUP = 0xffff_0000L;
 
     private InetFormat() {}
 
@@ -46,6 +48,11 @@ public final class InetFormat {
     public static String ipv6(long hi, long lo) {
         if (hi == IPV4_MAPPED_HI && (lo & IPV4_MAPPED_LO_MASK) == IPV4_MAPPED_LO_PREFIX) {
             return "::ffff:" + ipv4((int) lo);
+        }
+        if (hi == 0 && (lo & IPV4_MAPPED_LO_MASK) == 0 && (lo & IPV4_COMPATIBLE_HIGH_GROUP) != 0) {
+            // RFC 4291 §2.5.5.1 "IPv4-compatible" form, which tcpdump's (BIND's) inet_ntop still
+            // writes when exactly the first six groups are zero: ::192.0.2.1, but ::1 and ::2:0.
+            return "::" + ipv4((int) lo);
         }
         int[] groups = new int[IPV6_GROUPS];
         for (int i = 0; i < 4; i++) {

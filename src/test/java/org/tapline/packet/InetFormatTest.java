@@ -30,6 +30,11 @@ class InetFormatTest {
         "ff02::1:ff09:63f0, ff02::1:ff09:63f0",
         // §5: IPv4-mapped addresses in mixed notation
         "::ffff:c000:0201, ::ffff:192.0.2.1",
+        "::c000:0201, ::192.0.2.1",
+        "::1300:0, ::19.0.0.0",
+        "::2:0, ::0.2.0.0",
+        "::0:1, ::1",
+        "0:0:0:0:0:1:c000:201, ::1:c000:201",
     })
     void ipv6IsRfc5952(String in, String expected) {
         assertEquals(expected, Ipv6Address.of(in).toString());
