@@ -108,7 +108,7 @@ final class RemoteOptions {
             err.println("tapline: listening on " + link.name() + ", link-type " + org.tapline.os.PcapDevices.linkTypeName(link.linkType())
                     + ", snapshot length " + link.mtu() + " bytes");
             err.flush();
-            Pump pump = new Pump(link, out.sink(), count);
+            Pump pump = out.pump(link, count);
             Signals.onInterrupt(pump::stop);
             Thread progress = out.interactive() ? null : Thread.ofVirtual().start(() -> progress(link, pump, err));
             long n;

@@ -58,6 +58,12 @@ public interface CaptureWriter extends AutoCloseable, Flushable {
      */
     void write(int interfaceId, long timestampNanos, int originalLength, MemorySegment data) throws IOException;
 
+    /**
+     * Bytes written so far, those still buffered included: what pcap_dump_ftell(3) says, and
+     * what tcpdump's {@code -C} compares with its limit.
+     */
+    long size();
+
     /** Writes buffered records to the channel. */
     @Override
     void flush() throws IOException;
