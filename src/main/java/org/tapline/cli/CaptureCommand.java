@@ -174,7 +174,7 @@ final class CaptureCommand implements Callable<Integer> {
             n = source.run(out.sink());
             out.flush();
         } catch (IOException e) {
-            n = ended(e, out, source.delivered(), err);
+            n = ended(e, out, err);
         }
         err.println("tapline: " + n + " packets read from " + readFile);
         err.flush();
@@ -182,14 +182,14 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     /** The count so far when {@code e} ends the capture as tcpdump would end it (a closed pipe, -W reached); else rethrows. */
-    private static long ended(IOException e, Output out, long delivered, PrintWriter err) throws IOException {
+    private static long ended(IOException e, Output out, PrintWriter err) throws IOException {
         if (!out.closedByReader(e)) {
             throw e;
         }
         if (e instanceof RotatingWriter.LimitReachedException) {
             err.println("tapline: " + e.getMessage());
         }
-        return delivered;
+        return out.packets;
     }
 
     private int live(String expr, int dlt, Output out, PrintWriter err) throws IOException, InterruptedException {
@@ -216,7 +216,7 @@ final class CaptureCommand implements Callable<Integer> {
                 n = pump.run();
                 out.flush();
             } catch (IOException e) {
-                n = ended(e, out, pump.delivered(), err);
+                n = ended(e, out, err);
             }
             PcapStats s = link.stats();
             err.println("tapline: " + n + " packets captured, " + s.received() + " received by filter, "

@@ -4,12 +4,20 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.tapline.os.PcapDevice;
 import org.tapline.os.PcapDevices;
 
 /** What {@code capture -D} and {@code capture -L} print: tcpdump's lists, line for line. */
 final class CaptureLists {
+    /**
+     * The link types our packet lines decode (DLT values: NULL, EN10MB, RAW as BSD and OpenBSD
+     * number it, LINKTYPE_RAW, LOOP, LINUX_SLL, LINUX_SLL2); tcpdump marks the others "(printing
+     * not supported)" and so do we.
+     */
+    private static final Set<Integer> PRINTED = Set.of(0, 1, 12, 14, 101, 108, 113, 276);
+
     private CaptureLists() {}
 
     /** tcpdump -D (show_devices_and_exit): "1.eth0 [Up, Running, Connected]". */
@@ -59,7 +67,8 @@ final class CaptureLists {
         out.println("Data link types for " + device + " (use option -y to set):");
         for (int dlt : dlts) {
             if (PcapDevices.hasLinkTypeName(dlt)) {
-                out.println("  " + PcapDevices.linkTypeName(dlt) + " (" + PcapDevices.linkTypeDescription(dlt) + ")");
+                out.println("  " + PcapDevices.linkTypeName(dlt) + " (" + PcapDevices.linkTypeDescription(dlt) + ")"
+                        + (PRINTED.contains(dlt) ? "" : " (printing not supported)"));
             } else {
                 out.println("  DLT " + dlt + " (printing not supported)");
             }

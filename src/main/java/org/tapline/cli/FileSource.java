@@ -55,11 +55,6 @@ final class FileSource {
         }
     }
 
-    /** Packets delivered so far (also after {@link #run} threw). */
-    long delivered() {
-        return delivered;
-    }
-
     /** Ends {@link #run} before the next packet; safe from any thread. */
     void stop() {
         stopped = true;

@@ -44,6 +44,9 @@ abstract sealed class Output implements AutoCloseable {
 
     abstract FrameSink sink();
 
+    /** Packets written or printed so far, to the last one that went out whole. */
+    long packets;
+
     abstract void flush() throws IOException;
 
     /** Between batches: writes out what has waited too long in a buffer. */
@@ -89,6 +92,7 @@ abstract sealed class Output implements AutoCloseable {
             return (linkType, ts, len, data) -> {
                 String line = time(ts) + " " + Summary.of(linkType, data, len);
                 write(line);
+                packets++;
             };
         }
 
@@ -161,6 +165,7 @@ abstract sealed class Output implements AutoCloseable {
             }
             try {
                 writer.write(lastId, ts, len, data);
+                packets++;
             } catch (IOException e) {
                 throw readerGone(e);
             }

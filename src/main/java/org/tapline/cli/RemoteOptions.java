@@ -119,7 +119,7 @@ final class RemoteOptions {
                 if (!out.closedByReader(e)) {
                     throw e;
                 }
-                n = pump.delivered();
+                n = out.packets;
             }
             if (progress != null) {
                 progress.interrupt();
