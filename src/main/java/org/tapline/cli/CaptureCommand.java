@@ -136,8 +136,28 @@ final class CaptureCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RemoteOptions remote;
 
+    /** What SIGINT and SIGTERM stop, once the capture runs. */
+    private volatile Runnable onInterrupt = () -> { };
+    private volatile boolean interrupted;
+
+    /**
+     * Sets what a signal stops; a signal that came before runs it at once. The handler is
+     * installed before anything opens, so no signal meets the JVM's default (exit 130).
+     */
+    private void whenInterrupted(Runnable action) {
+        onInterrupt = action;
+        if (interrupted) {
+            action.run();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        // Ctrl-C and SIGTERM end every capture the way tcpdump's do: stats line, exit status 0.
+        Signals.onInterrupt(() -> {
+            interrupted = true;
+            onInterrupt.run();
+        });
         if (listInterfaces) {
             CaptureLists.interfaces(spec.commandLine().getOut());
             return 0;
@@ -160,6 +180,7 @@ final class CaptureCommand implements Callable<Integer> {
                 return file(expr, out, err);
             }
             if (remoteSource) {
+                whenInterrupted(out::stop);
                 return remote.capture(iface, expr, snaplen, !noPromiscuous, count, out, err);
             }
             return live(expr, dlt, out, err);
@@ -168,7 +189,7 @@ final class CaptureCommand implements Callable<Integer> {
 
     private int file(String expr, Output out, PrintWriter err) throws IOException {
         FileSource source = new FileSource(readFile, expr, count);
-        Signals.onInterrupt(source::stop);
+        whenInterrupted(source::stop);
         long n;
         try {
             n = source.run(out.sink());
@@ -206,9 +227,8 @@ final class CaptureCommand implements Callable<Integer> {
                     + ", snapshot length " + link.snaplen() + " bytes");
             err.flush();
             Pump pump = out.pump(link, count);
-            // Ctrl-C and SIGTERM end the capture the way tcpdump's do: stats line, exit status 0.
-            Signals.onInterrupt(() -> {
-                pump.stop();
+            whenInterrupted(() -> {
+                out.stop();
                 link.wakeUp();
             });
             long n;

@@ -52,9 +52,27 @@ abstract sealed class Output implements AutoCloseable {
     /** Between batches: writes out what has waited too long in a buffer. */
     void tick() throws IOException {}
 
-    /** A pump from {@code link} into this output, ticking it between batches. */
+    /** The pump feeding this output, for {@link #stop}. */
+    private volatile Pump pump;
+    private volatile boolean stopped;
+
+    /** A pump from {@code link} into this output, ticking it between batches; stopped at once after {@link #stop}. */
     Pump pump(Link link, long count) {
-        return new Pump(link, sink(), count, this::tick);
+        Pump p = new Pump(link, sink(), count, this::tick);
+        pump = p;
+        if (stopped) {
+            p.stop();
+        }
+        return p;
+    }
+
+    /** Stops the pump feeding this output, or the one made next (SIGINT may come before it exists). */
+    void stop() {
+        stopped = true;
+        Pump p = pump;
+        if (p != null) {
+            p.stop();
+        }
     }
 
     /** True when output goes where a person or a live viewer waits for each packet. */
