@@ -13,7 +13,7 @@ import java.util.Locale;
  * {@code %k %l %s %P}; an unknown conversion is copied as it stands, as glibc does.
  */
 public final class Strftime {
-    private static final DateTimeFormatter ZONE_NAME = DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
+    private static final DateTimeFormatter ZONE_NAME = DateTimeFormatter.ofPattern("zzz", Locale.ENGLISH);
 
     private Strftime() {}
 
@@ -39,10 +39,10 @@ public final class Strftime {
 
     private static boolean conversion(StringBuilder b, char k, ZonedDateTime t) {
         switch (k) {
-            case 'a' -> b.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT));
-            case 'A' -> b.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT));
-            case 'b', 'h' -> b.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT));
-            case 'B' -> b.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.ROOT));
+            case 'a' -> b.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
+            case 'A' -> b.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
+            case 'b', 'h' -> b.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
+            case 'B' -> b.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
             case 'c' -> b.append(format("%a %b %e %H:%M:%S %Y", t));
             case 'C' -> pad(b, Math.floorDiv(t.getYear(), 100), 2, '0');
             case 'd' -> pad(b, t.getDayOfMonth(), 2, '0');

@@ -97,18 +97,20 @@ class CapturePipeTest {
 
     @Test
     void remoteTextEndsWhenHeadHasEnough(Lab lab) throws Exception {
-        String[] ns = lab.twoHosts("prs", "prc", "10.87.0");
-        Process daemon = lab.start(ns[0], TestJvm.command(TestJvm.classPath(), List.of(), "rpcapd", "-n", "-D", "-b", "10.87.0.1")
+        String[] ns = daemonAndPinger(lab, "prs", "prc", "10.87.0");
+        Cli head = pipeline(lab, ns[1], tapline("capture", "-i", "rpcap://10.87.0.1/veth-a", "icmp") + " | head -3");
+        assertEquals(3, head.out().lines().count(), head.out());
+        assertEndedCleanly(head, "packets captured");
+    }
+
+    /** Namespaces roleA and roleB on net: rpcapd listening in A, B pinging A every 0.1 s (the lab ends both). */
+    private static String[] daemonAndPinger(Lab lab, String roleA, String roleB, String net) throws Exception {
+        String[] ns = lab.twoHosts(roleA, roleB, net);
+        Process daemon = lab.start(ns[0], TestJvm.command(TestJvm.classPath(), List.of(), "rpcapd", "-n", "-D", "-b", net + ".1")
                 .toArray(new String[0]));
         waitForLine(daemon, "listening on");
-        Process ping = lab.start(ns[1], "ping", "-i", "0.1", "10.87.0.1");
-        try {
-            Cli head = pipeline(lab, ns[1], tapline("capture", "-i", "rpcap://10.87.0.1/veth-a", "icmp") + " | head -3");
-            assertEquals(3, head.out().lines().count(), head.out());
-            assertEndedCleanly(head, "packets captured");
-        } finally {
-            ping.destroy();
-        }
+        lab.start(ns[1], "ping", "-i", "0.1", net + ".1");
+        return ns;
     }
 
     /** Reads the process's stderr up to a line containing {@code text}; fails if it ends first or takes too long. */
@@ -149,26 +151,18 @@ class CapturePipeTest {
 
     @Test
     void sigintEndsRemoteAndRotatingCapturesWithTheStatsLine(Lab lab, @TempDir Path dir) throws Exception {
-        String[] ns = lab.twoHosts("sgs", "sgc", "10.88.0");
-        Process daemon = lab.start(ns[0], TestJvm.command(TestJvm.classPath(), List.of(), "rpcapd", "-n", "-D", "-b", "10.88.0.1")
-                .toArray(new String[0]));
-        waitForLine(daemon, "listening on");
-        Process ping = lab.start(ns[1], "ping", "-i", "0.1", "10.88.0.1");
-        try {
-            for (List<String> args : List.of(
-                    List.of("capture", "-i", "rpcap://10.88.0.1/veth-a", "-w", dir.resolve("remote.pcap").toString()),
-                    List.of("capture", "-i", "veth-b", "-C", "1", "-W", "3", "-w", dir.resolve("ring.pcap").toString()),
-                    List.of("capture", "-i", "veth-b", "-G", "60", "-w", dir.resolve("timed-%H%M%S.pcap").toString()))) {
-                Process p = lab.start(ns[1], TestJvm.command(TestJvm.classPath(), List.of(), args.toArray(new String[0])).toArray(new String[0]));
-                BufferedReader err = waitForLine(p, "listening on");
-                Lab.exec(List.of("kill", "-INT", String.valueOf(p.pid())));
-                assertTrue(p.waitFor(END_SECONDS, TimeUnit.SECONDS), args.toString());
-                String rest = err.lines().collect(Collectors.joining("\n"));
-                assertEquals(0, p.exitValue(), args + ": " + rest);
-                assertTrue(rest.matches("(?s).*tapline: \\d+ packets captured, .*"), args + ": " + rest);
-            }
-        } finally {
-            ping.destroy();
+        String[] ns = daemonAndPinger(lab, "sgs", "sgc", "10.88.0");
+        for (List<String> args : List.of(
+                List.of("capture", "-i", "rpcap://10.88.0.1/veth-a", "-w", dir.resolve("remote.pcap").toString()),
+                List.of("capture", "-i", "veth-b", "-C", "1", "-W", "3", "-w", dir.resolve("ring.pcap").toString()),
+                List.of("capture", "-i", "veth-b", "-G", "60", "-w", dir.resolve("timed-%H%M%S.pcap").toString()))) {
+            Process p = lab.start(ns[1], TestJvm.command(TestJvm.classPath(), List.of(), args.toArray(new String[0])).toArray(new String[0]));
+            BufferedReader err = waitForLine(p, "listening on");
+            Lab.exec(List.of("kill", "-INT", String.valueOf(p.pid())));
+            assertTrue(p.waitFor(END_SECONDS, TimeUnit.SECONDS), args.toString());
+            String rest = err.lines().collect(Collectors.joining("\n"));
+            assertEquals(0, p.exitValue(), args + ": " + rest);
+            assertTrue(rest.matches("(?s).*tapline: \\d+ packets captured, .*"), args + ": " + rest);
         }
         try (var files = Files.list(dir)) {
             List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
