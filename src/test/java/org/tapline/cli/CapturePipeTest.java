@@ -103,6 +103,17 @@ class CapturePipeTest {
         assertEndedCleanly(head, "packets captured");
     }
 
+    @Test
+    void aRemoteCaptureFileGrowsWhileTheCaptureRuns(Lab lab, @TempDir Path dir) throws Exception {
+        String[] ns = daemonAndPinger(lab, "pgs", "pgc", "10.90.0");
+        Path f = dir.resolve("remote.pcap");
+        // 200 packets of ICMP at 20 a second: ten seconds, and the file must show them long before.
+        java.util.concurrent.FutureTask<Cli> capture = lab.startInNetns(ns[1],
+                () -> Cli.run("capture", "-i", "rpcap://10.90.0.1/veth-a", "-c", "200", "-w", f.toString(), "icmp"));
+        CaptureFlagsTest.assertGrowsBeforeTheEnd(f, 200);
+        assertEquals(0, capture.get(END_SECONDS, TimeUnit.SECONDS).exit());
+    }
+
     /** Namespaces roleA and roleB on net: rpcapd listening in A, B pinging A every 0.1 s (the lab ends both). */
     private static String[] daemonAndPinger(Lab lab, String roleA, String roleB, String net) throws Exception {
         String[] ns = lab.twoHosts(roleA, roleB, net);
