@@ -60,12 +60,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EXPRESSION", arity = "0..*", description = "Filter expression, as tcpdump takes it after the options.")
     List<String> expression = List.of();
 
-    long count;
-
     @Option(names = "-c", paramLabel = "COUNT", description = "Stop after COUNT packets.")
-    void count(String value) {
-        count = positive(value, Long.MAX_VALUE, "invalid packet count ");
-    }
+    String countText;
+    long count;
 
     @Option(names = "-s", paramLabel = "SNAPLEN", description = "Bytes to keep of each packet (0 = 262144, the default).")
     int snaplen;
@@ -76,17 +73,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "-B", paramLabel = "KiB", description = "Kernel capture buffer size in KiB (default 4096).")
     int bufferKib = 4096;
 
-    PcapHandle.Direction direction = PcapHandle.Direction.INOUT;
-
     @Option(names = "-Q", paramLabel = "in|out|inout", description = "Capture only packets received (in), sent (out), or both (inout, the default).")
-    void direction(String value) {
-        direction = switch (value.toLowerCase(Locale.ROOT)) {
-            case "in" -> PcapHandle.Direction.IN;
-            case "out" -> PcapHandle.Direction.OUT;
-            case "inout" -> PcapHandle.Direction.INOUT;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown capture direction `" + value + "'");
-        };
-    }
+    String directionText;
+    PcapHandle.Direction direction = PcapHandle.Direction.INOUT;
 
     @Option(names = "-y", paramLabel = "TYPE", description = "Capture with this link type (a name -L lists, e.g. EN10MB).")
     String linkTypeName;
@@ -103,29 +92,17 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "-U", description = "Flush the output after each packet (always on for '-w -'; otherwise files are flushed twice a second).")
     boolean packetBuffered;
 
-    long fileSizeBytes;
-    int fileCount;
-    long rotateSeconds;
-
     @Option(names = "-C", paramLabel = "MB", description = "With -w: start a new file (FILE1, FILE2 ...) once one is larger than MB million bytes.")
-    void fileSize(String value) {
-        long mb = positive(value, Long.MAX_VALUE, "invalid file size ");
-        if (mb > Long.MAX_VALUE / BYTES_PER_MB) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "file size " + value + " is too large");
-        }
-        fileSizeBytes = mb * BYTES_PER_MB;
-    }
+    String fileSizeText;
+    long fileSizeBytes;
 
     @Option(names = "-W", paramLabel = "N", description = "With -C: a ring of N files (FILE0 ... FILE<N-1>); with -G alone: stop after N files.")
-    void fileCount(String value) {
-        fileCount = (int) positive(value, Integer.MAX_VALUE, "invalid number of output files ");
-    }
+    String fileCountText;
+    int fileCount;
 
     @Option(names = "-G", paramLabel = "SECONDS", description = "With -w: start a new file every SECONDS; FILE is a strftime(3) pattern in local time.")
-    void rotateSeconds(String value) {
-        // tcpdump takes 0 here (no rotation); only a negative number or no number is refused.
-        rotateSeconds = value.strip().equals("0") ? 0 : positive(value, Integer.MAX_VALUE, "invalid number of seconds ");
-    }
+    String rotateText;
+    long rotateSeconds;
 
     @Option(names = "-l", description = "Line-buffered standard output (always so: each line is written as it is printed).")
     boolean lineBuffered;
@@ -151,8 +128,38 @@ final class CaptureCommand implements Callable<Integer> {
         }
     }
 
+    /** tcpdump's checks of -c, -Q, -C, -W and -G, with its words; a usage error (exit 2) for a bad value. */
+    private void checkValues() {
+        if (countText != null) {
+            count = positive(countText, Long.MAX_VALUE, "invalid packet count ");
+        }
+        if (directionText != null) {
+            direction = switch (directionText.toLowerCase(Locale.ROOT)) {
+                case "in" -> PcapHandle.Direction.IN;
+                case "out" -> PcapHandle.Direction.OUT;
+                case "inout" -> PcapHandle.Direction.INOUT;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown capture direction `" + directionText + "'");
+            };
+        }
+        if (fileSizeText != null) {
+            long mb = positive(fileSizeText, Long.MAX_VALUE, "invalid file size ");
+            if (mb > Long.MAX_VALUE / BYTES_PER_MB) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "file size " + fileSizeText + " is too large");
+            }
+            fileSizeBytes = mb * BYTES_PER_MB;
+        }
+        if (fileCountText != null) {
+            fileCount = (int) positive(fileCountText, Integer.MAX_VALUE, "invalid number of output files ");
+        }
+        // tcpdump takes -G 0 (no rotation); only a negative number or no number is refused.
+        if (rotateText != null && !rotateText.strip().equals("0")) {
+            rotateSeconds = positive(rotateText, Integer.MAX_VALUE, "invalid number of seconds ");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        checkValues();
         // Ctrl-C and SIGTERM end every capture the way tcpdump's do: stats line, exit status 0.
         Signals.onInterrupt(() -> {
             interrupted = true;
