@@ -160,7 +160,7 @@ class CaptureFlagsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
         long aFewPackets = 24 + 2 * 98;
         while (System.nanoTime() < deadline && !(Files.exists(f) && Files.size(f) > aFewPackets)) {
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
         }
         String early = Lab.exec(List.of("tcpdump", "-n", "-r", f.toString()));
         long packets = early.lines().filter(l -> l.contains("ICMP echo")).count();
