@@ -8,7 +8,6 @@ import java.util.Map;
 import org.tapline.link.FrameSink;
 import org.tapline.os.BpfFilter;
 import org.tapline.pcap.CaptureReader;
-import org.tapline.pcap.FileErrors;
 import org.tapline.pcap.Packet;
 
 /**
@@ -34,7 +33,7 @@ final class FileSource {
     /** Runs until the end; returns the number of packets delivered. */
     long run(FrameSink sink) throws IOException {
         Map<Integer, BpfFilter> filters = new HashMap<>();
-        try (CaptureReader reader = CaptureReader.open(FileErrors.openForReading(file), file.toString())) {
+        try (CaptureReader reader = CaptureReader.open(file)) {
             for (Packet p = reader.next(); p != null && !stopped && (limit == 0 || delivered < limit); p = reader.next()) {
                 if (expression != null) {
                     BpfFilter f = filters.get(p.linkType());

@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Writes packets to a pcap or pcapng capture file. Writes are buffered in one reused buffer;
@@ -72,11 +70,9 @@ public interface CaptureWriter extends AutoCloseable, Flushable {
     @Override
     void close() throws IOException;
 
-    /** Creates (or truncates) a file. */
+    /** Creates (or truncates) a file; one that cannot be is reported with its path and the reason. */
     static CaptureWriter open(Path path, Format format) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        return open(channel, format, false);
+        return open(FileErrors.openForWriting(path), format, false);
     }
 
     /**
