@@ -1,13 +1,12 @@
 package org.tapline.cli;
 
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.tapline.link.PcapLink;
@@ -17,6 +16,8 @@ import org.tapline.os.PcapDevices;
 import org.tapline.os.PcapHandle;
 import org.tapline.os.PcapStats;
 import org.tapline.pcap.CaptureWriter;
+import org.tapline.pcap.FileErrors;
+import org.tapline.pcap.RotatingWriter;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +32,10 @@ import picocli.CommandLine.Parameters;
         description = {"Capture packets from an interface (or read a capture file) and print a line per packet,",
                 "or write them to a pcap/pcapng file ('-w -' for stdout: | wireshark -k -i -)."})
 final class CaptureCommand implements Callable<Integer> {
+    /** Flushing a file without -U: the kernel hands packets over within this (pcap_set_timeout). */
+    private static final int FILE_BUFFER_TIMEOUT_MILLIS = 500;
+    private static final long BYTES_PER_MB = 1_000_000L;
+
     @CommandLine.Mixin
     Debug debug;
 
@@ -39,6 +44,12 @@ final class CaptureCommand implements Callable<Integer> {
 
     @Option(names = "-i", paramLabel = "IFACE", description = "Interface to capture on (default: the first one 'list' shows that is up and not loopback).")
     String iface;
+
+    @Option(names = "-D", description = "List the interfaces, as tcpdump -D does, and exit.")
+    boolean listInterfaces;
+
+    @Option(names = "-L", description = "List the interface's link types, as tcpdump -L does, and exit.")
+    boolean listLinkTypes;
 
     @Option(names = "-r", paramLabel = "FILE", description = "Read packets from a pcap or pcapng file instead.")
     Path readFile;
@@ -50,6 +61,7 @@ final class CaptureCommand implements Callable<Integer> {
     List<String> expression = List.of();
 
     @Option(names = "-c", paramLabel = "COUNT", description = "Stop after COUNT packets.")
+    String countText;
     long count;
 
     @Option(names = "-s", paramLabel = "SNAPLEN", description = "Bytes to keep of each packet (0 = 262144, the default).")
@@ -61,6 +73,13 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "-B", paramLabel = "KiB", description = "Kernel capture buffer size in KiB (default 4096).")
     int bufferKib = 4096;
 
+    @Option(names = "-Q", paramLabel = "in|out|inout", description = "Capture only packets received (in), sent (out), or both (inout, the default).")
+    String directionText;
+    PcapHandle.Direction direction = PcapHandle.Direction.INOUT;
+
+    @Option(names = "-y", paramLabel = "TYPE", description = "Capture with this link type (a name -L lists, e.g. EN10MB).")
+    String linkTypeName;
+
     @Option(names = "-w", paramLabel = "FILE", description = "Write packets to FILE ('-' for standard output) instead of printing them.")
     String writeFile;
 
@@ -70,8 +89,23 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--nano", description = "Write nanosecond time stamps (pcap magic a1b23c4d; pcapng if_tsresol 9).")
     boolean nano;
 
-    @Option(names = "-U", description = "Flush the output after each packet (always on for '-w -').")
+    @Option(names = "-U", description = "Flush the output after each packet (always on for '-w -'; otherwise files are flushed twice a second).")
     boolean packetBuffered;
+
+    @Option(names = "-C", paramLabel = "MB", description = "With -w: start a new file (FILE1, FILE2 ...) once one is larger than MB million bytes.")
+    String fileSizeText;
+    long fileSizeBytes;
+
+    @Option(names = "-W", paramLabel = "N", description = "With -C: a ring of N files (FILE0 ... FILE<N-1>); with -G alone: stop after N files.")
+    String fileCountText;
+    int fileCount;
+
+    @Option(names = "-G", paramLabel = "SECONDS", description = "With -w: start a new file every SECONDS; FILE is a strftime(3) pattern in local time.")
+    String rotateText;
+    long rotateSeconds;
+
+    @Option(names = "-l", description = "Line-buffered standard output (always so: each line is written as it is printed).")
+    boolean lineBuffered;
 
     @Option(names = "--immediate-mode", description = "Deliver packets as they arrive instead of in kernel blocks (always on when printing).")
     boolean immediate;
@@ -82,42 +116,119 @@ final class CaptureCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PrintFlags print;
 
-    @Override
-    public Integer call() throws Exception {
-        String expr = filterExpression();
-        PrintWriter err = spec.commandLine().getErr();
-        try (Output out = openOutput()) {
-            if (readFile != null) {
-                long n = FileSource.run(readFile, expr, count, out.sink());
-                out.flush();
-                err.println("tapline: " + n + " packets read from " + readFile);
-                err.flush();
-                return 0;
-            }
-            if (iface != null && iface.startsWith("file://")) {
-                readFile = Path.of(org.tapline.rpcap.SourceString.parse(iface).device());
-                long n = FileSource.run(readFile, expr, count, out.sink());
-                out.flush();
-                err.println("tapline: " + n + " packets read from " + readFile);
-                err.flush();
-                return 0;
-            }
-            if (iface != null && (iface.startsWith("rpcap://") || iface.startsWith("rpcaps://"))) {
-                return remote.capture(iface, expr, snaplen, !noPromiscuous, count, out, err);
-            }
-            return live(expr, out, err);
+    /** What SIGINT and SIGTERM stop, once the capture runs. */
+    private volatile Runnable onInterrupt = () -> { };
+    private volatile boolean interrupted;
+
+    /**
+     * Sets what a signal stops; a signal that came before runs it at once. The handler is
+     * installed before anything opens, so no signal meets the JVM's default (exit 130).
+     */
+    private void whenInterrupted(Runnable action) {
+        onInterrupt = action;
+        if (interrupted) {
+            action.run();
         }
     }
 
-    private int live(String expr, Output out, PrintWriter err) throws IOException, InterruptedException {
-        String dev = iface != null ? iface : defaultInterface();
-        int snap = snaplen == 0 ? 262144 : snaplen;
-        if (snap < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "snaplen " + snaplen + " is negative");
+    /** tcpdump's checks of -c, -Q, -C, -W and -G, with its words; a usage error (exit 2) for a bad value. */
+    private void checkValues() {
+        if (countText != null) {
+            count = positive(countText, Long.MAX_VALUE, "invalid packet count ");
         }
-        PcapHandle.Options o = PcapHandle.Options.defaults().withSnaplen(snap).withPromiscuous(!noPromiscuous)
-                .withImmediate(immediate || out.interactive()).withBufferSize(bufferKib * 1024);
-        try (PcapLink link = PcapLink.open(dev, o)) {
+        if (directionText != null) {
+            direction = switch (directionText.toLowerCase(Locale.ROOT)) {
+                case "in" -> PcapHandle.Direction.IN;
+                case "out" -> PcapHandle.Direction.OUT;
+                case "inout" -> PcapHandle.Direction.INOUT;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown capture direction `" + directionText + "'");
+            };
+        }
+        if (fileSizeText != null) {
+            long mb = positive(fileSizeText, Long.MAX_VALUE, "invalid file size ");
+            if (mb > Long.MAX_VALUE / BYTES_PER_MB) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "file size " + fileSizeText + " is too large");
+            }
+            fileSizeBytes = mb * BYTES_PER_MB;
+        }
+        if (fileCountText != null) {
+            fileCount = (int) positive(fileCountText, Integer.MAX_VALUE, "invalid number of output files ");
+        }
+        // tcpdump takes -G 0 (no rotation); only a negative number or no number is refused.
+        if (rotateText != null && !rotateText.strip().equals("0")) {
+            rotateSeconds = positive(rotateText, Integer.MAX_VALUE, "invalid number of seconds ");
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        checkValues();
+        // Ctrl-C and SIGTERM end every capture the way tcpdump's do: stats line, exit status 0.
+        Signals.onInterrupt(() -> {
+            interrupted = true;
+            onInterrupt.run();
+        });
+        if (listInterfaces) {
+            CaptureLists.interfaces(spec.commandLine().getOut());
+            return 0;
+        }
+        String expr = filterExpression();
+        PrintWriter err = spec.commandLine().getErr();
+        if (iface != null && iface.startsWith("file://")) {
+            readFile = Path.of(org.tapline.rpcap.SourceString.parse(iface).device());
+        }
+        boolean remoteSource = readFile == null && iface != null && (iface.startsWith("rpcap://") || iface.startsWith("rpcaps://"));
+        if (remoteSource && (listLinkTypes || linkTypeName != null || direction != PcapHandle.Direction.INOUT)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-L, -y and -Q apply to local interfaces, not to " + iface);
+        }
+        if (listLinkTypes) {
+            return linkTypes();
+        }
+        int dlt = linkType();
+        try (Output out = openOutput()) {
+            if (readFile != null) {
+                return file(expr, out, err);
+            }
+            if (remoteSource) {
+                whenInterrupted(out::stop);
+                return remote.capture(iface, expr, snaplen, !noPromiscuous, count, out, err);
+            }
+            return live(expr, dlt, out, err);
+        }
+    }
+
+    private int file(String expr, Output out, PrintWriter err) throws IOException {
+        FileSource source = new FileSource(readFile, expr, count);
+        whenInterrupted(source::stop);
+        long n;
+        try {
+            n = source.run(out.sink());
+            out.flush();
+        } catch (IOException e) {
+            n = ended(e, out, err);
+        }
+        err.println("tapline: " + n + " packets read from " + readFile);
+        err.flush();
+        return 0;
+    }
+
+    /** The count so far when {@code e} ends the capture as tcpdump would end it (a closed pipe, -W reached); else rethrows. */
+    private static long ended(IOException e, Output out, PrintWriter err) throws IOException {
+        if (!out.closedByReader(e)) {
+            throw e;
+        }
+        if (e instanceof RotatingWriter.LimitReachedException) {
+            err.println("tapline: " + e.getMessage());
+        }
+        return out.packets;
+    }
+
+    private int live(String expr, int dlt, Output out, PrintWriter err) throws IOException, InterruptedException {
+        String dev = iface != null ? iface : defaultInterface();
+        try (PcapLink link = openLive(dev, dlt, out.interactive())) {
+            if (dlt >= 0) {
+                err.println("tapline: data link type " + PcapDevices.linkTypeName(dlt));
+            }
             if (expr != null) {
                 link.setFilter(expr);
             }
@@ -125,10 +236,9 @@ final class CaptureCommand implements Callable<Integer> {
             err.println("tapline: listening on " + dev + ", link-type " + PcapDevices.linkTypeName(link.linkType())
                     + ", snapshot length " + link.snaplen() + " bytes");
             err.flush();
-            Pump pump = new Pump(link, out.sink(), count);
-            // Ctrl-C and SIGTERM end the capture the way tcpdump's do: stats line, exit status 0.
-            Signals.onInterrupt(() -> {
-                pump.stop();
+            Pump pump = out.pump(link, count);
+            whenInterrupted(() -> {
+                out.stop();
                 link.wakeUp();
             });
             long n;
@@ -136,10 +246,7 @@ final class CaptureCommand implements Callable<Integer> {
                 n = pump.run();
                 out.flush();
             } catch (IOException e) {
-                if (!out.closedByReader(e)) {
-                    throw e;
-                }
-                n = pump.delivered();
+                n = ended(e, out, err);
             }
             PcapStats s = link.stats();
             err.println("tapline: " + n + " packets captured, " + s.received() + " received by filter, "
@@ -147,6 +254,54 @@ final class CaptureCommand implements Callable<Integer> {
             err.flush();
             return 0;
         }
+    }
+
+    private PcapLink openLive(String dev, int dlt, boolean interactive) throws IOException {
+        int snap = snaplen == 0 ? 262144 : snaplen;
+        if (snap < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "snaplen " + snaplen + " is negative");
+        }
+        PcapHandle.Options o = PcapHandle.Options.defaults().withSnaplen(snap).withPromiscuous(!noPromiscuous)
+                .withImmediate(immediate || interactive).withBufferSize(bufferKib * 1024)
+                .withTimeout(FILE_BUFFER_TIMEOUT_MILLIS).withDirection(direction);
+        return dlt >= 0 ? PcapLink.open(dev, o, dlt) : PcapLink.open(dev, o);
+    }
+
+    private int linkTypes() throws IOException {
+        if (readFile != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-L lists an interface's link types; it does not read files");
+        }
+        String dev = iface != null ? iface : defaultInterface();
+        try (PcapLink link = openLive(dev, -1, true)) {
+            CaptureLists.linkTypes(spec.commandLine().getOut(), dev, link.linkTypes());
+        }
+        return 0;
+    }
+
+    /** -y as a DLT value, or -1 without -y; tcpdump's message for a name libpcap does not know. */
+    private int linkType() throws IOException {
+        if (linkTypeName == null || readFile != null) {
+            return -1;
+        }
+        int dlt = PcapDevices.linkTypeValue(linkTypeName);
+        if (dlt < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "invalid data link type " + linkTypeName);
+        }
+        return dlt;
+    }
+
+    /** tcpdump's check of -c, -C, -W and -G: a whole number above 0 (and not above {@code max}), else "{@code message}VALUE". */
+    private long positive(String value, long max, String message) {
+        long v;
+        try {
+            v = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            v = 0;
+        }
+        if (v <= 0 || v > max) {
+            throw new CommandLine.ParameterException(spec.commandLine(), message + value);
+        }
+        return v;
     }
 
     private String filterExpression() {
@@ -171,17 +326,17 @@ final class CaptureCommand implements Callable<Integer> {
         }
         CaptureWriter.Format format = pcapng ? (nano ? CaptureWriter.Format.PCAPNG_NS : CaptureWriter.Format.PCAPNG)
                 : nano ? CaptureWriter.Format.PCAP_NS : CaptureWriter.Format.PCAP;
+        boolean rotating = fileSizeBytes > 0 || rotateSeconds > 0;
         if ("-".equals(writeFile)) {
-            WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
-            return Output.writer(stdout, format, true, "standard output");
+            if (rotating) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "-C and -G need a file name with -w, not -");
+            }
+            return Output.writer(CaptureWriter.openStandardOutput(format, true), true);
         }
-        Path p = Path.of(writeFile);
-        if (Files.isDirectory(p)) {
-            throw new IOException(writeFile + ": is a directory");
+        if (rotating) {
+            return Output.writer(new RotatingWriter(writeFile, format, packetBuffered,
+                    new RotatingWriter.Rotation(fileSizeBytes, fileCount, rotateSeconds), InstantSource.system(), ZoneId.systemDefault()), false);
         }
-        return Output.writer(Files.newByteChannel(p, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING),
-                format, packetBuffered, writeFile);
+        return Output.writer(CaptureWriter.open(FileErrors.openForWriting(Path.of(writeFile)), format, packetBuffered), false);
     }
-
 }

@@ -10,17 +10,31 @@ import org.tapline.os.BpfFilter;
 import org.tapline.pcap.CaptureReader;
 import org.tapline.pcap.Packet;
 
-/** {@code capture -r}: a capture file's packets through an optional filter into a sink. */
+/**
+ * {@code capture -r}: a capture file's packets through an optional filter into a sink, until the
+ * file ends, the limit is reached or {@link #stop} is called (e.g. from a signal handler).
+ */
 final class FileSource {
     private static final int FILTER_SNAPLEN = 262144;
 
-    private FileSource() {}
+    private final Path file;
+    private final String expression;
+    private final long limit;
+    private volatile boolean stopped;
+    private long delivered;
 
-    static long run(Path file, String expression, long limit, FrameSink sink) throws IOException {
+    /** {@code limit} 0 means no limit; {@code expression} null means no filter. */
+    FileSource(Path file, String expression, long limit) {
+        this.file = file;
+        this.expression = expression;
+        this.limit = limit;
+    }
+
+    /** Runs until the end; returns the number of packets delivered. */
+    long run(FrameSink sink) throws IOException {
         Map<Integer, BpfFilter> filters = new HashMap<>();
         try (CaptureReader reader = CaptureReader.open(file)) {
-            long n = 0;
-            for (Packet p = reader.next(); p != null && (limit == 0 || n < limit); p = reader.next()) {
+            for (Packet p = reader.next(); p != null && !stopped && (limit == 0 || delivered < limit); p = reader.next()) {
                 if (expression != null) {
                     BpfFilter f = filters.get(p.linkType());
                     if (f == null) {
@@ -32,11 +46,16 @@ final class FileSource {
                     }
                 }
                 sink.accept(p.linkType(), p.timestampNanos(), p.originalLength(), p.data());
-                n++;
+                delivered++;
             }
-            return n;
+            return delivered;
         } finally {
             filters.values().forEach(BpfFilter::close);
         }
+    }
+
+    /** Ends {@link #run} before the next packet; safe from any thread. */
+    void stop() {
+        stopped = true;
     }
 }

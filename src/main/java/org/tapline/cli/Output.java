@@ -3,25 +3,33 @@ package org.tapline.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.WritableByteChannel;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.tapline.link.FrameSink;
+import org.tapline.link.Link;
+import org.tapline.link.Pump;
 import org.tapline.packet.PacketPrinter;
 import org.tapline.packet.PrintOptions;
 import org.tapline.pcap.CaptureWriter;
 import org.tapline.pcap.InterfaceDescription;
+import org.tapline.pcap.RotatingWriter;
 
-/** Where {@code capture} puts packets: summary lines, or a capture file (or stdout). */
+/**
+ * Where {@code capture} puts packets: summary lines, or a capture file (or stdout). Either ends
+ * the capture the way tcpdump's does when its reader goes away (EPIPE: stats line, exit 0).
+ */
 abstract sealed class Output implements AutoCloseable {
+    /** A file written without -U is flushed when its oldest unwritten packet is this old (with the 500 ms capture timeout: under a second). */
+    private static final long FLUSH_NANOS = 500_000_000L;
+
     static Output printer(PrintWriter out, PrintOptions options) {
         return new Printer(out, options);
     }
 
-    static Output writer(WritableByteChannel ch, CaptureWriter.Format format, boolean flushEach, String name)
-            throws IOException {
-        return new Writer(ch, format, flushEach, name);
+    /** Packets to a capture writer; {@code stdout}: standard output, written through per packet. */
+    static Output writer(CaptureWriter writer, boolean stdout) {
+        return new Writer(writer, stdout);
     }
 
     /** Declares the capture's interface before the first packet (live capture). */
@@ -34,18 +42,58 @@ abstract sealed class Output implements AutoCloseable {
 
     abstract FrameSink sink();
 
+    /** Packets written or printed so far, to the last one that went out whole. */
+    long packets;
+
     abstract void flush() throws IOException;
+
+    /** Between batches: writes out what has waited too long in a buffer. */
+    void tick() throws IOException {}
+
+    /** The pump feeding this output, for {@link #stop}. */
+    private volatile Pump pump;
+    private volatile boolean stopped;
+
+    /** A pump from {@code link} into this output, ticking it between batches; stopped at once after {@link #stop}. */
+    Pump pump(Link link, long count) {
+        Pump p = new Pump(link, sink(), count, this::tick);
+        pump = p;
+        if (stopped) {
+            p.stop();
+        }
+        return p;
+    }
+
+    /** Stops the pump feeding this output, or the one made next (SIGINT may come before it exists). */
+    void stop() {
+        stopped = true;
+        Pump p = pump;
+        if (p != null) {
+            p.stop();
+        }
+    }
 
     /** True when output goes where a person or a live viewer waits for each packet. */
     abstract boolean interactive();
 
-    /** True when {@code e} means the reader of our output went away (a closed pipe). */
+    /**
+     * True when {@code e} means the output takes no more and the capture ends normally, as
+     * tcpdump's does: the reader of our output went away (a closed pipe), or -G with -W wrote its
+     * last file. The caller prints the stats line and exits 0.
+     */
     boolean closedByReader(IOException e) {
-        return false;
+        return e instanceof ReaderGone || e instanceof RotatingWriter.LimitReachedException;
     }
 
     @Override
     public abstract void close() throws IOException;
+
+    /** The reader of standard output went away (EPIPE). */
+    static final class ReaderGone extends IOException {
+        ReaderGone() {
+            super("standard output: Broken pipe");
+        }
+    }
 
     private static final class Printer extends Output {
         private final PrintWriter out;
@@ -62,9 +110,21 @@ abstract sealed class Output implements AutoCloseable {
             return (linkType, ts, len, data) -> {
                 lines.setLength(0);
                 printer.print(linkType, ts, len, data, lines);
-                out.append(lines);
-                out.flush();
+                write(lines);
+                packets++;
             };
+        }
+
+        /**
+         * A packet's lines, flushed (tcpdump -l; a pager or grep sees each packet at once).
+         * PrintWriter keeps write errors to itself: checkError flushes and reports them, and an
+         * error here is the reader gone (System.out's only way to fail).
+         */
+        private void write(CharSequence text) throws ReaderGone {
+            out.append(text);
+            if (out.checkError()) {
+                throw new ReaderGone();
+            }
         }
 
         @Override
@@ -90,10 +150,11 @@ abstract sealed class Output implements AutoCloseable {
         /** The interface of the previous packet: the per-packet path skips the map. */
         private int lastLinkType = -1;
         private int lastId;
+        private long lastFlush = System.nanoTime();
 
-        Writer(WritableByteChannel ch, CaptureWriter.Format format, boolean flushEach, String name) throws IOException {
-            this.stdout = name.equals("standard output");
-            this.writer = CaptureWriter.open(ch, format, flushEach || stdout);
+        Writer(CaptureWriter writer, boolean stdout) {
+            this.writer = writer;
+            this.stdout = stdout;
         }
 
         @Override
@@ -116,12 +177,36 @@ abstract sealed class Output implements AutoCloseable {
                 lastLinkType = linkType;
                 lastId = id;
             }
-            writer.write(lastId, ts, len, data);
+            try {
+                writer.write(lastId, ts, len, data);
+                packets++;
+            } catch (IOException e) {
+                throw readerGone(e);
+            }
+        }
+
+        /** At most one write(2) per FLUSH_NANOS at high rates; an empty buffer costs none. */
+        @Override
+        void tick() throws IOException {
+            long now = System.nanoTime();
+            if (now - lastFlush >= FLUSH_NANOS) {
+                lastFlush = now;
+                flush();
+            }
         }
 
         @Override
         void flush() throws IOException {
-            writer.flush();
+            try {
+                writer.flush();
+            } catch (IOException e) {
+                throw readerGone(e);
+            }
+        }
+
+        /** EPIPE on standard output becomes {@link ReaderGone}; other errors stay as they are. */
+        private IOException readerGone(IOException e) {
+            return stdout && "Broken pipe".equals(e.getMessage()) ? new ReaderGone() : e;
         }
 
         @Override
@@ -130,16 +215,11 @@ abstract sealed class Output implements AutoCloseable {
         }
 
         @Override
-        boolean closedByReader(IOException e) {
-            return stdout && String.valueOf(e.getMessage()).contains("Broken pipe");
-        }
-
-        @Override
         public void close() throws IOException {
             try {
                 writer.close();
             } catch (IOException e) {
-                if (!closedByReader(e)) {
+                if (!closedByReader(readerGone(e))) {
                     throw e;
                 }
             }

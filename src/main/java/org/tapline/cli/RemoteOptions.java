@@ -57,7 +57,7 @@ final class RemoteOptions {
             err.println("tapline: listening on " + link.name() + ", link-type " + org.tapline.os.PcapDevices.linkTypeName(link.linkType())
                     + ", snapshot length " + link.mtu() + " bytes");
             err.flush();
-            Pump pump = new Pump(link, out.sink(), count);
+            Pump pump = out.pump(link, count);
             Signals.onInterrupt(pump::stop);
             Thread progress = out.interactive() ? null : Thread.ofVirtual().start(() -> progress(link, pump, err));
             long n;
@@ -68,7 +68,7 @@ final class RemoteOptions {
                 if (!out.closedByReader(e)) {
                     throw e;
                 }
-                n = pump.delivered();
+                n = out.packets;
             }
             if (progress != null) {
                 progress.interrupt();

@@ -33,6 +33,23 @@ public final class PcapLink implements Link {
         return new PcapLink(device, PcapHandle.openLive(device, options));
     }
 
+    /** Opens the device and switches it to link type {@code dlt} (a DLT_* value, tcpdump's -y). */
+    public static PcapLink open(String device, PcapHandle.Options options, int dlt) throws IOException {
+        PcapHandle h = PcapHandle.openLive(device, options);
+        try {
+            h.setDatalink(dlt);
+        } catch (IOException | RuntimeException e) {
+            h.close();
+            throw e;
+        }
+        return new PcapLink(device, h);
+    }
+
+    /** The link types the device offers (tcpdump's -L). */
+    public int[] linkTypes() throws IOException {
+        return handle.datalinks();
+    }
+
     @Override
     public String name() {
         return device;

@@ -14,14 +14,27 @@ public final class Pump {
     private final Link link;
     private final FrameSink sink;
     private final long limit;
+    private final Tick tick;
     private volatile boolean stopped;
     private volatile long delivered;
 
+    /** Work between batches, e.g. writing out what a file has buffered for too long. */
+    @FunctionalInterface
+    public interface Tick {
+        void run() throws IOException;
+    }
+
     /** {@code limit} 0 means no limit. */
     public Pump(Link link, FrameSink sink, long limit) {
+        this(link, sink, limit, () -> { });
+    }
+
+    /** The same, with {@code tick} run after every batch and every wait that found none (at least every 250 ms). */
+    public Pump(Link link, FrameSink sink, long limit, Tick tick) {
         this.link = link;
         this.sink = sink;
         this.limit = limit;
+        this.tick = tick;
     }
 
     /** Runs until the end; returns the number of frames delivered. */
@@ -35,6 +48,7 @@ public final class Pump {
             }
             count += n;
             delivered = count;
+            tick.run();
         }
         return count;
     }

@@ -84,6 +84,11 @@ final class LibPcap {
     static final MethodHandle GET_SELECTABLE_FD = h("pcap_get_selectable_fd", JAVA_INT, ADDRESS);
     static final MethodHandle OFFLINE_FILTER = h("pcap_offline_filter", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     static final MethodHandle DATALINK_VAL_TO_NAME = h("pcap_datalink_val_to_name", ADDRESS, JAVA_INT);
+    static final MethodHandle DATALINK_VAL_TO_DESCRIPTION_OR_DLT = h("pcap_datalink_val_to_description_or_dlt", ADDRESS, JAVA_INT);
+    static final MethodHandle DATALINK_NAME_TO_VAL = h("pcap_datalink_name_to_val", JAVA_INT, ADDRESS);
+    static final MethodHandle LIST_DATALINKS = h("pcap_list_datalinks", JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle FREE_DATALINKS = v("pcap_free_datalinks", ADDRESS);
+    static final MethodHandle SET_DATALINK = h("pcap_set_datalink", JAVA_INT, ADDRESS, JAVA_INT);
 
     private LibPcap() {}
 

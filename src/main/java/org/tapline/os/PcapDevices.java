@@ -79,4 +79,34 @@ public final class PcapDevices {
             throw Libc.rethrow(t);
         }
     }
+
+    /** libpcap's description of a link type ("Ethernet"), or "DLT n" if it has none. */
+    public static String linkTypeDescription(int dlt) throws IOException {
+        LibPcap.require();
+        try {
+            return LibPcap.string((MemorySegment) LibPcap.DATALINK_VAL_TO_DESCRIPTION_OR_DLT.invokeExact(dlt));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** The link type named {@code name} ("EN10MB", case-insensitive, as tcpdump's -y takes it), or -1. */
+    public static int linkTypeValue(String name) throws IOException {
+        LibPcap.require();
+        try (Arena a = Arena.ofConfined()) {
+            return (int) LibPcap.DATALINK_NAME_TO_VAL.invokeExact(a.allocateFrom(name));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Whether libpcap has a name for this link type. */
+    public static boolean hasLinkTypeName(int dlt) throws IOException {
+        LibPcap.require();
+        try {
+            return !((MemorySegment) LibPcap.DATALINK_VAL_TO_NAME.invokeExact(dlt)).equals(MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
 }

@@ -52,6 +52,11 @@ public final class PcapHandle implements AutoCloseable {
             return new Options(snaplen, promiscuous, immediate, b, timeoutMillis, direction);
         }
 
+        /** The buffer timeout: how long the kernel may hold a packet before handing its block over. */
+        public Options withTimeout(int millis) {
+            return new Options(snaplen, promiscuous, immediate, bufferSize, millis, direction);
+        }
+
         public Options withDirection(Direction d) {
             return new Options(snaplen, promiscuous, immediate, bufferSize, timeoutMillis, d);
         }
@@ -223,6 +228,40 @@ public final class PcapHandle implements AutoCloseable {
     public int datalink() {
         try {
             return (int) LibPcap.DATALINK.invokeExact(pcap);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** The link types the device offers (pcap_list_datalinks(3)), the current one among them. */
+    public int[] datalinks() throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment list = a.allocate(ADDRESS);
+            int n = (int) LibPcap.LIST_DATALINKS.invokeExact(pcap, list);
+            if (n < 0) {
+                throw new NativeException("pcap_list_datalinks", device, 0, LibPcap.geterr(pcap));
+            }
+            MemorySegment values = list.get(ADDRESS, 0).reinterpret((long) n * Integer.BYTES);
+            try {
+                return values.toArray(JAVA_INT);
+            } finally {
+                LibPcap.FREE_DATALINKS.invokeExact(values);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Switches the device to another of its link types (pcap_set_datalink(3), tcpdump's -y). */
+    public void setDatalink(int dlt) throws IOException {
+        try {
+            if ((int) LibPcap.SET_DATALINK.invokeExact(pcap, dlt) < 0) {
+                throw new NativeException("pcap_set_datalink", device, 0, LibPcap.geterr(pcap));
+            }
+        } catch (IOException e) {
+            throw e;
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -37,9 +35,12 @@ public interface CaptureReader extends AutoCloseable {
     @Override
     void close() throws IOException;
 
-    /** Opens a file, detecting pcap or pcapng from its first four bytes. */
+    /**
+     * Opens a file, detecting pcap or pcapng from its first four bytes. A file that cannot be
+     * opened is reported as tcpdump reports it: {@code trace.pcap: No such file or directory}.
+     */
     static CaptureReader open(Path path) throws IOException {
-        return open(FileChannel.open(path, StandardOpenOption.READ), path.toString());
+        return open(FileErrors.openForReading(path), path.toString());
     }
 
     /** Reads a stream (e.g. standard input), detecting pcap or pcapng. Closing the reader closes it. */

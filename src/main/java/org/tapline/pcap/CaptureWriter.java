@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Writes packets to a pcap or pcapng capture file. Writes are buffered in one reused buffer;
@@ -58,6 +56,12 @@ public interface CaptureWriter extends AutoCloseable, Flushable {
      */
     void write(int interfaceId, long timestampNanos, int originalLength, MemorySegment data) throws IOException;
 
+    /**
+     * Bytes written so far, those still buffered included: what pcap_dump_ftell(3) says, and
+     * what tcpdump's {@code -C} compares with its limit.
+     */
+    long size();
+
     /** Writes buffered records to the channel. */
     @Override
     void flush() throws IOException;
@@ -66,11 +70,9 @@ public interface CaptureWriter extends AutoCloseable, Flushable {
     @Override
     void close() throws IOException;
 
-    /** Creates (or truncates) a file. */
+    /** Creates (or truncates) a file; one that cannot be is reported with its path and the reason. */
     static CaptureWriter open(Path path, Format format) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        return open(channel, format, false);
+        return open(FileErrors.openForWriting(path), format, false);
     }
 
     /**

@@ -19,6 +19,8 @@ final class ChannelOutput implements AutoCloseable {
     private final ByteBuffer buffer;
     private final MemorySegment segment;
     private boolean closed;
+    /** Bytes handed to the channel so far. */
+    private long drained;
 
     ChannelOutput(WritableByteChannel channel, ByteOrder order) {
         this.channel = channel;
@@ -68,11 +70,16 @@ final class ChannelOutput implements AutoCloseable {
         buffer.flip();
         try {
             while (buffer.hasRemaining()) {
-                channel.write(buffer);
+                drained += channel.write(buffer);
             }
         } finally {
             buffer.compact();
         }
+    }
+
+    /** Bytes written so far, those still in the buffer included (what ftell(3) says of a stdio stream). */
+    long size() {
+        return drained + buffer.position();
     }
 
     private void ensureOpen() {

@@ -95,6 +95,11 @@ public final class PcapWriter implements CaptureWriter {
     }
 
     @Override
+    public long size() {
+        return out.size();
+    }
+
+    @Override
     public void flush() throws IOException {
         out.drain();
     }

@@ -176,6 +176,11 @@ public final class PcapngWriter implements CaptureWriter {
     }
 
     @Override
+    public long size() {
+        return out.size();
+    }
+
+    @Override
     public void flush() throws IOException {
         out.drain();
     }
