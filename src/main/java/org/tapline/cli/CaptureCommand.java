@@ -29,8 +29,9 @@ import picocli.CommandLine.Parameters;
  * pcapng file, with tcpdump's flags.
  */
 @Command(name = "capture", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Capture packets from an interface (or read a capture file) and print a line per packet,",
-                "or write them to a pcap/pcapng file ('-w -' for stdout: | wireshark -k -i -)."})
+        description = {"Capture packets from an interface (or read a capture file) and print them",
+                "as tcpdump does, or write them to a pcap/pcapng file ('-w -' for stdout:",
+                "| wireshark -k -i -)."})
 final class CaptureCommand implements Callable<Integer> {
     /** Flushing a file without -U: the kernel hands packets over within this (pcap_set_timeout). */
     private static final int FILE_BUFFER_TIMEOUT_MILLIS = 500;

@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
 
 /** {@code tapline rpcapd}: libpcap's rpcapd, with its flags and config file. */
 @Command(name = "rpcapd", sortOptions = false, usageHelpAutoWidth = true,
-        description = "Remote packet capture daemon, wire compatible with libpcap's rpcapd (rpcap:// clients such as "
-                + "Wireshark and tcpdump capture from it).")
+        description = "Remote packet capture daemon, wire compatible with libpcap's rpcapd (any rpcap:// client "
+                + "captures from it: tapline capture, Wireshark, a libpcap built with remote capture).")
 final class RpcapdCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
