@@ -95,8 +95,33 @@ final class PuppetCommand implements Callable<Integer> {
     @Option(names = "--tls-ca", paramLabel = "pem", description = "Accept only a peer whose certificate chains to one in this file.")
     Path tlsCa;
 
+    // Hardening (issue 10): a strong secret, and the role a certificate may play.
+    @Option(names = "--gen-secret", paramLabel = "file", description = "Write a new random secret for --secret to this file (mode 0600; never overwrites), then exit.")
+    Path genSecret;
+
+    @Option(names = "--tls-peer-cn", paramLabel = "name", description = "With --tls-ca: the peer's certificate must also have this subject CN (e.g. master or puppet).")
+    String tlsPeerCn;
+
+    /** {@code --gen-secret}, {@code --tls-peer-cn} checks; the exit status when this run ends here, else null. */
+    private Integer hardening() throws java.io.IOException {
+        if (genSecret != null) {
+            PuppetTls.generateSecret(genSecret);
+            spec.commandLine().getErr().println("tapline puppet: wrote a new secret to " + genSecret + " (give both ends --secret with it)");
+            spec.commandLine().getErr().flush();
+            return 0;
+        }
+        if (tlsPeerCn != null && tlsCa == null) {
+            throw usage("--tls-peer-cn checks a certificate signed by --tls-ca: give --tls-cert, --tls-key and --tls-ca too");
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
+        Integer ended = hardening();
+        if (ended != null) {
+            return ended;
+        }
         if ((listenPort == null) == (connect == null)) {
             throw usage("give exactly one of -s PORT and -c HOST:PORT");
         }
@@ -124,7 +149,10 @@ final class PuppetCommand implements Callable<Integer> {
             return End.Outcome.INTERFACE.exitCode;
         }
         SelfExclusion exclusion = master ? null : exclusion();
-        PuppetTls tls = secret != null || tlsCert != null ? PuppetTls.of(secret, tlsKey, tlsCert, tlsCa) : null;
+        PuppetTls tls = secret != null || tlsCert != null ? PuppetTls.of(secret, tlsKey, tlsCert, tlsCa, tlsPeerCn) : null;
+        if (tls != null && tls.warning() != null) {
+            log.info(tls.warning());
+        }
         Endpoint endpoint;
         try {
             endpoint = connect != null ? Endpoint.connect(connect, log) : Endpoint.listen(listenPort, log);

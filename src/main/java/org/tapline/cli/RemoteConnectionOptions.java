@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -42,16 +41,26 @@ final class RemoteConnectionOptions {
     @Option(names = "--ca", paramLabel = "FILE", description = "rpcaps://: trust the certificates in this PEM file (e.g. the server's own).")
     java.nio.file.Path ca;
 
-    @Option(names = "--listen", paramLabel = "[ADDR:]PORT", description = "Active mode: wait for a daemon started with -a to connect here.")
+    @Option(names = "--listen", paramLabel = "[ADDR:]PORT", description = "Active mode: wait for a daemon started with -a to connect here "
+            + "(only from the source's host).")
     String listen;
 
+    @Option(names = "--allow-plain-auth", description = "Active mode: let --auth send the password without TLS (rpcap://).")
+    boolean allowPlainAuth;
+
     RpcapClient connect(SourceString src) throws IOException {
+        if (listen != null && user != null && !src.tls() && !allowPlainAuth) {
+            // Whoever the password reaches can replay it: without TLS nothing proves the dialler is the daemon.
+            throw new CommandLine.ParameterException(command.commandLine(), "--auth with --listen sends the password in clear to "
+                    + "whatever dials in: use rpcaps:// (rpcapd -S), or give --allow-plain-auth");
+        }
         RpcapClient.Credentials auth = user == null ? null : new RpcapClient.Credentials(user, password());
         RpcapClient.Tls tls = insecure ? new RpcapClient.Tls(trustAll(), false)
                 : ca != null ? RpcapClient.Tls.trusting(ca) : RpcapClient.Tls.verifying();
         if (listen == null) {
             return RpcapClient.connect(src, auth, tls);
         }
+        java.util.List<InetAddress> daemon = RpcapClient.addressesOf(src);
         InetSocketAddress at = listenAddress();
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
@@ -65,8 +74,10 @@ final class RemoteConnectionOptions {
             err.println("tapline: waiting for an rpcapd -a to connect to " + AddressText.of((InetSocketAddress) s.getLocalSocketAddress())
                     + " (it retries every " + ACTIVE_RETRY_SECONDS + " s)");
             err.flush();
-            Socket c = s.accept();
-            return RpcapClient.accepted(c, src, auth, tls);
+            return RpcapClient.accept(s, daemon, src, auth, tls, refused -> {
+                err.println("tapline: " + refused);
+                err.flush();
+            });
         }
     }
 

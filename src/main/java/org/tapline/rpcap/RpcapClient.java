@@ -5,7 +5,9 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -13,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -102,9 +105,35 @@ public final class RpcapClient implements AutoCloseable {
         return start(s, src, auth, tls, false);
     }
 
-    /** Uses a connection the server opened (active mode) and authenticates on it. */
-    public static RpcapClient accepted(Socket s, SourceString src, Credentials auth, Tls tls) throws IOException {
-        return start(s, src, auth, tls, true);
+    /**
+     * The addresses of a remote source's host: in active mode the only ones a daemon may dial in
+     * from (libpcap's pcap_remoteact_accept() checks its caller's host list the same way).
+     */
+    public static List<InetAddress> addressesOf(SourceString src) throws IOException {
+        try {
+            return List.of(InetAddress.getAllByName(src.host()));
+        } catch (java.net.UnknownHostException e) {
+            throw new IOException("unknown host " + src.host(), e);
+        }
+    }
+
+    /**
+     * Active mode: waits on {@code server} for the daemon to dial in, then authenticates on that
+     * connection. A connection from any address but {@code from} (see {@link #addressesOf}) is
+     * closed before a byte is sent (no credentials reach a stranger who connects first) and
+     * reported to {@code refused}; the wait goes on.
+     */
+    public static RpcapClient accept(ServerSocket server, List<InetAddress> from, SourceString src, Credentials auth, Tls tls,
+            Consumer<String> refused) throws IOException {
+        while (true) {
+            Socket s = server.accept();
+            if (from.contains(s.getInetAddress())) {
+                return start(s, src, auth, tls, true);
+            }
+            s.close();
+            refused.accept("refused a connection from " + AddressText.of((InetSocketAddress) s.getRemoteSocketAddress())
+                    + ": not an address of " + src.host());
+        }
     }
 
     private static RpcapClient start(Socket s, SourceString src, Credentials auth, Tls tls, boolean serverDials) throws IOException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -75,6 +76,62 @@ class RemoteCaptureTest {
         ping.destroy();
         assertEquals(0, again.exit(), again.err());
         assertEquals(2, again.out().lines().filter(l -> l.contains("ICMP echo")).count(), again.out() + again.err());
+    }
+
+    /**
+     * Active mode serves only the source's host: a stranger on another address (here a second
+     * address of the daemon's own machine) that connects first gets not a byte (no AUTH_REQ, so
+     * no credentials) and is named on stderr; the daemon dialling from 10.95.3.1 is then served.
+     */
+    @Test
+    void activeModeClosesAConnectionFromAnotherAddressAndServesTheSourcesHost(Lab lab) throws Exception {
+        String[] ns = lab.twoHosts("xsrv", "xcli", "10.95.3");
+        lab.address(ns[0], "veth-a", "10.95.3.3/24");
+        FutureTask<Cli> capture = lab.startInNetns(ns[1], () -> Cli.run("capture", "--listen", "10.95.3.2:2003",
+                "-i", "rpcap://10.95.3.1/lo", "-c", "2", "icmp"));
+        byte[] got = lab.inNetns(ns[0], () -> firstToConnect(new InetSocketAddress("10.95.3.3", 0), new InetSocketAddress("10.95.3.2", 2003)));
+        assertEquals(0, got.length, "the client sent " + got.length + " bytes to a stranger: " + HexFormat.of().formatHex(got));
+        lab.start(ns[0], TestJvm.command(TestJvm.classPath(), List.of(), "rpcapd", "-n", "-a", "10.95.3.2,2003").toArray(new String[0]));
+        Process ping = lab.start(ns[0], "ping", "-i", "0.2", "127.0.0.1");
+        Cli r = capture.get(90, TimeUnit.SECONDS);
+        ping.destroy();
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(2, r.out().lines().filter(l -> l.contains("ICMP echo")).count(), r.out() + r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("tapline: refused a connection from 10.95.3.3:")
+                && l.endsWith(": not an address of 10.95.3.1")), r.err());
+    }
+
+    /** Connects from {@code local} to {@code client} as soon as it listens; returns what the client sends before it hangs up. */
+    private static byte[] firstToConnect(InetSocketAddress local, InetSocketAddress client) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.bind(local);
+                s.connect(client, 5_000);
+                s.setSoTimeout(10_000);
+                java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+                try {
+                    s.getInputStream().transferTo(seen);
+                } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+                    // still open after 10 s (it waits for our reply), or reset: what came is what counts
+                }
+                return seen.toByteArray();
+            } catch (java.net.ConnectException e) {
+                assertTrue(System.nanoTime() < deadline, "the client never listened on " + client);
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            }
+        }
+    }
+
+    /** In active mode nothing proves the dialler is the daemon: --auth without TLS is a usage error unless asked for. */
+    @Test
+    void activeModeRefusesAPasswordWithoutTlsUnlessAllowed() {
+        Cli r = Cli.run("capture", "--listen", "127.0.0.1:0", "-i", "rpcap://127.0.0.1/lo", "--auth", "alice", "-c", "1");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("--allow-plain-auth") && r.err().contains("rpcaps://"), r.err());
+        // Allowed, it goes on to ask for the password (none here: no terminal, no variable).
+        Cli allowed = Cli.run("capture", "--listen", "127.0.0.1:0", "-i", "rpcap://127.0.0.1/lo", "--auth", "alice", "--allow-plain-auth", "-c", "1");
+        assertTrue(allowed.oneLineError() && allowed.err().contains("needs a password"), allowed.err());
     }
 
     @Test

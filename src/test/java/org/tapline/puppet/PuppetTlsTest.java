@@ -108,6 +108,30 @@ class PuppetTlsTest {
     }
 
     /**
+     * In certificate mode the CA alone lets any certificate it signed play either role:
+     * {@code --tls-peer-cn} binds one. The master's own certificate (same CA, CN=master) dialling
+     * as a puppet is refused; the puppet's (CN=puppet), checking the master's CN in turn, passes.
+     */
+    @Test
+    void withTlsPeerCnACertificateOfTheCaForAnotherNameIsRefused(Lab lab) throws Exception {
+        String[] ns = topology(lab);
+        Watched master = startMaster(lab, ns[2], "--tls-cert", file("master.pem"), "--tls-key", file("master.key"), "--tls-ca", file("ca.pem"),
+                "--tls-peer-cn", "puppet");
+        Watched impostor = run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g",
+                "--tls-cert", file("master.pem"), "--tls-key", file("master.key"), "--tls-ca", file("ca.pem"));
+        assertTrue(master.await("refused a connection").contains("CN=master, not puppet"), master.text());
+        assertEquals(4, impostor.exit(), impostor.text());
+        assertNoStackTrace(impostor);
+        assertFalse(master.text().contains("allocated interface"), master.text());
+        master.awaitCount("waiting for a connection on port " + PORT, 2);
+
+        run(lab, ns[1], "-c", MASTER + ":" + PORT, "-i", "veth-g", "--tls-cert", file("puppet.pem"), "--tls-key", file("puppet.key"),
+                "--tls-ca", file("ca.pem"), "--tls-peer-cn", "master");
+        master.await("tapline mode");
+        pingWorks(lab, ns[2]);
+    }
+
+    /**
      * TLS on one end only: a plain master dialling a TLS puppet hears TLS's alert at once and says
      * the peer speaks TLS (not "closed in the middle of a message" after the handshake's 10 s),
      * while the puppet refuses the connection and listens on; a TLS master dialling a plain puppet
