@@ -31,14 +31,21 @@ public final class RpcapServer implements AutoCloseable {
     private final List<ServerSocket> listeners = new ArrayList<>();
     private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
+    /** Login penalties and the hashing pool: the server's, so that neither a reload nor a new connection resets them. */
+    private final LoginGuard logins;
 
     public RpcapServer(DaemonConfig config) {
+        this(config, new LoginGuard(java.time.Clock.systemUTC()));
+    }
+
+    RpcapServer(DaemonConfig config, LoginGuard logins) {
+        this.logins = logins;
         reconfigure(config);
     }
 
     public synchronized void reconfigure(DaemonConfig c) {
         config.set(c);
-        handler.set(new ConnectionHandler(c, new HostAllowList(c.settings().passiveClients())));
+        handler.set(new ConnectionHandler(c, new HostAllowList(c.settings().passiveClients()), logins));
     }
 
     public DaemonConfig config() {
@@ -186,5 +193,6 @@ public final class RpcapServer implements AutoCloseable {
             }
         }
         sessions.shutdownNow();
+        logins.close();
     }
 }
