@@ -11,7 +11,10 @@ import java.time.Duration;
  * configuration; the guard is the server's, shared by every configuration it has had.
  */
 public final class Authenticator {
-    /** How a password login went: accepted, or why not (for the log), and how long the connection pauses after. */
+    /**
+     * How a password login went: accepted, or why not (for the log), and how long the connection
+     * pauses after (a hashed failure's wait, so that a retry on the same connection comes after it).
+     */
     public record Outcome(boolean accepted, String reason, Duration pause) {}
 
     private final boolean nullAuthPermit;
@@ -32,9 +35,10 @@ public final class Authenticator {
     public Outcome login(InetAddress peer, String user, byte[] password) {
         Duration wait = guard.waitFor(peer);
         if (!wait.isZero()) {
-            // The same connection may try again once the wait is over; a new one is refused until then.
+            // No pause here: a refusal costs nothing, and pausing every refused connection would
+            // let a fast guesser hold one thread and socket per guess.
             return new Outcome(false, "refused before checking the password: failed logins from this address, next try in "
-                    + seconds(wait), wait);
+                    + seconds(wait), Duration.ZERO);
         }
         Boolean ok = guard.hash(peer, () -> passwords.check(user, password));
         if (ok == null) {
