@@ -97,7 +97,7 @@ final class RpcapdCommand implements Callable<Integer> {
     @Option(names = "--credentials", paramLabel = "file", description = "tapline users file (lines made with --hash-password).")
     Path credentials;
 
-    @Option(names = "--system-users", paramLabel = "user[,user...]", split = ",",
+    @Option(names = "--system-users", paramLabel = "user", split = ",",
             description = "System accounts that may log in with their password (none by default; every login captures as the daemon).")
     List<String> systemUsers = new ArrayList<>();
 
