@@ -56,9 +56,8 @@ final class LoginGuard implements AutoCloseable {
 
     LoginGuard(Clock clock) {
         this.clock = clock;
-        int[] n = {0};
         this.pool = new ThreadPoolExecutor(POOL_THREADS, POOL_THREADS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
-                r -> Thread.ofPlatform().daemon().name("rpcapd-hash-" + n[0]++).unstarted(r));
+                Thread.ofPlatform().daemon().name("rpcapd-hash-", 0).factory());
     }
 
     /** The key penalties and limits are counted under: the address, or its /64 for IPv6. */

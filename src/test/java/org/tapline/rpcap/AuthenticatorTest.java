@@ -116,10 +116,7 @@ class AuthenticatorTest {
         assertTrue(file.check("alice", b("s3cret")));
         assertEquals(List.of("pbkdf2 310000", "pbkdf2 310000", "pbkdf2 310000", "pbkdf2 310000"), h.calls);
 
-        String user = "tltest" + ProcessHandle.current().pid() % 100000;
-        Lab.exec(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user));
-        try {
-            Lab.exec(List.of("sh", "-c", "echo '" + user + ":Pa55word' | chpasswd"));
+        withAccount("tltest", user -> {
             String cost = String.join(" ", List.of(SystemAccounts.storedHash(user).split("\\$")).subList(1, 3));
             CountingHashes s = new CountingHashes();
             Passwords system = new Passwords(null, Set.of(user, "root"), null, s);
@@ -129,19 +126,29 @@ class AuthenticatorTest {
             assertFalse(system.check("nobody", b("wrong")), "not named");
             assertTrue(system.check(user, b("Pa55word")));
             assertEquals(List.of("crypt " + cost, "crypt " + cost, "crypt " + cost, "crypt " + cost, "crypt " + cost), s.calls);
+        });
+    }
+
+    interface AccountBody {
+        void run(String user) throws Exception;
+    }
+
+    /** Runs {@code body} with a throw-away system account whose password is Pa55word, made with useradd/chpasswd and removed after. */
+    static void withAccount(String prefix, AccountBody body) throws Exception {
+        String user = prefix + ProcessHandle.current().pid() % 100000;
+        Lab.exec(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user));
+        try {
+            Lab.exec(List.of("sh", "-c", "echo '" + user + ":Pa55word' | chpasswd"));
+            body.run(user);
         } finally {
             Lab.exec(List.of("userdel", user));
         }
     }
 
-    /** A throw-away system account with a known password, made with useradd/chpasswd and removed after. */
     @Test
     void systemAccountsAreOptInByNameOrGroup() throws Exception {
-        String user = "tltest" + ProcessHandle.current().pid() % 100000;
         String group = "tlgrp" + ProcessHandle.current().pid() % 100000;
-        Lab.exec(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user));
-        try {
-            Lab.exec(List.of("sh", "-c", "echo '" + user + ":Pa55word' | chpasswd"));
+        withAccount("tltest", user -> {
             assertTrue(SystemAccounts.check(user, b("Pa55word")));
             assertFalse(SystemAccounts.check(user, b("pa55word")));
             assertFalse(SystemAccounts.check(user, b("Pa55word\0tail")), "a NUL does not cut the password short");
@@ -159,9 +166,7 @@ class AuthenticatorTest {
             } finally {
                 Lab.exec(List.of("groupdel", group));
             }
-        } finally {
-            Lab.exec(List.of("userdel", user));
-        }
+        });
     }
 
     @Test

@@ -168,10 +168,7 @@ class RpcapdLoginAttackTest {
     /** A system account with a password is refused unless the daemon names it (--system-users). */
     @Test
     void systemAccountsLogInOnlyWhenNamed(Lab lab) throws Exception {
-        String user = "tlatk" + ProcessHandle.current().pid() % 100000;
-        Lab.exec(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user));
-        try {
-            Lab.exec(List.of("sh", "-c", "echo '" + user + ":Pa55word' | chpasswd"));
+        AuthenticatorTest.withAccount("tlatk", user -> {
             String plain = lab.netns("sysoff");
             Daemon.start(lab, plain, "-b", "127.0.0.1", "-p", "" + PORT);
             lab.inNetns(plain, () -> {
@@ -188,8 +185,6 @@ class RpcapdLoginAttackTest {
                 }
                 return null;
             });
-        } finally {
-            Lab.exec(List.of("userdel", user));
-        }
+        });
     }
 }
