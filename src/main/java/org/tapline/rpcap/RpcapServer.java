@@ -32,14 +32,9 @@ public final class RpcapServer implements AutoCloseable {
     private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
     /** Login penalties and the hashing pool: the server's, so that neither a reload nor a new connection resets them. */
-    private final LoginGuard logins;
+    private final LoginGuard logins = new LoginGuard(java.time.Clock.systemUTC());
 
     public RpcapServer(DaemonConfig config) {
-        this(config, new LoginGuard(java.time.Clock.systemUTC()));
-    }
-
-    RpcapServer(DaemonConfig config, LoginGuard logins) {
-        this.logins = logins;
         reconfigure(config);
     }
 
