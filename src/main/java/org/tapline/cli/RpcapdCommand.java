@@ -23,6 +23,7 @@ import org.tapline.rpcap.DaemonConfig;
 import org.tapline.rpcap.DaemonLog;
 import org.tapline.rpcap.DaemonSettings;
 import org.tapline.rpcap.FileReason;
+import org.tapline.rpcap.Passwords;
 import org.tapline.rpcap.RpcapServer;
 import org.tapline.tls.TlsFiles;
 
@@ -96,7 +97,14 @@ final class RpcapdCommand implements Callable<Integer> {
     @Option(names = "--credentials", paramLabel = "file", description = "tapline users file (lines made with --hash-password).")
     Path credentials;
 
-    @Option(names = "--no-system-accounts", description = "Do not accept the system's accounts for password authentication.")
+    @Option(names = "--system-users", paramLabel = "user", split = ",",
+            description = "System accounts that may log in with their password (none by default; every login captures as the daemon).")
+    List<String> systemUsers = new ArrayList<>();
+
+    @Option(names = "--system-group", paramLabel = "group", description = "Members of this group may log in with their system password.")
+    String systemGroup;
+
+    @Option(names = "--no-system-accounts", hidden = true, description = "The default now; accepted for older command lines.")
     boolean noSystemAccounts;
 
     @Option(names = "--hash-password", paramLabel = "user", description = "Read a password from standard input, print a "
@@ -142,7 +150,7 @@ final class RpcapdCommand implements Callable<Integer> {
             settings = reload.read(settings);
         }
         DaemonConfig config = new DaemonConfig(bind, port, dataPort, ipv4, settings, tls ? TlsFiles.serverContext(keyFile, certFile) : null,
-                credentials == null ? null : CredentialsFile.load(credentials), !noSystemAccounts, Duration.ofSeconds(authTimeout),
+                passwords(), Duration.ofSeconds(authTimeout),
                 DaemonConfig.IDLE_LIMIT, !captureOwn, log);
         try (RpcapServer server = new RpcapServer(config)) {
             if (inetd) {
@@ -168,6 +176,14 @@ final class RpcapdCommand implements Callable<Integer> {
             forever.await();
         }
         return 0;
+    }
+
+    /** --credentials users, and system accounts only as --system-users and --system-group name them. */
+    private Passwords passwords() throws IOException {
+        if (noSystemAccounts && (!systemUsers.isEmpty() || systemGroup != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--no-system-accounts contradicts --system-users and --system-group");
+        }
+        return new Passwords(credentials == null ? null : CredentialsFile.load(credentials), new java.util.HashSet<>(systemUsers), systemGroup);
     }
 
     private DaemonSettings commandLineSettings() {

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.time.Clock;
 import java.time.Duration;
 
 import javax.net.ssl.SSLContext;
@@ -29,10 +28,10 @@ final class ConnectionHandler {
     private final Authenticator auth;
     private final HostAllowList allowList;
 
-    ConnectionHandler(DaemonConfig config, HostAllowList allowList) {
+    ConnectionHandler(DaemonConfig config, HostAllowList allowList, LoginGuard logins) {
         this.config = config;
         this.allowList = allowList;
-        this.auth = config.authenticator(Clock.systemUTC());
+        this.auth = config.authenticator(logins);
     }
 
     /** Serves the connection to its end; true when the client ended it with CLOSE. */

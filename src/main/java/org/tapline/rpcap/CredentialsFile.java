@@ -4,20 +4,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-
 /**
  * tapline's own credentials for users that are not system accounts: one line per user,
  * {@code name:pbkdf2-sha256:iterations:salt:hash} (salt and hash in base64), made with
- * {@link #line}. Blank lines and {@code #} comments are ignored.
+ * {@link #line}. Blank lines and {@code #} comments are ignored. The hash is PBKDF2-HMAC-SHA256
+ * (RFC 8018) over the password's bytes as sent: for UTF-8 passwords the same as the JDK's
+ * {@code PBKDF2WithHmacSHA256}, which older lines were made with.
  */
 public final class CredentialsFile {
     private static final String SCHEME = "pbkdf2-sha256";
@@ -26,7 +24,16 @@ public final class CredentialsFile {
     private static final int HASH_BITS = 256;
     private static final int MIN_ITERATIONS = 10_000;
 
-    private record Entry(int iterations, byte[] salt, byte[] hash) {}
+    /** One user's line; {@link #matches} hashes the password bytes as they came (never a decoded string). */
+    record Entry(int iterations, byte[] salt, byte[] hash) {
+        boolean matches(byte[] password) {
+            boolean same = MessageDigest.isEqual(Pbkdf2.sha256(password, salt, iterations, hash.length), hash);
+            return same && this != DUMMY;
+        }
+    }
+
+    /** What users not in the file are checked against: the cost of a new line, a hash nothing gives. */
+    private static final Entry DUMMY = new Entry(ITERATIONS, new byte[SALT_BYTES], new byte[HASH_BITS / 8]);
 
     private final Map<String, Entry> users;
 
@@ -54,7 +61,11 @@ public final class CredentialsFile {
                 if (f.length != 5 || !f[1].equals(SCHEME) || Integer.parseInt(f[2]) < MIN_ITERATIONS) {
                     throw new IllegalArgumentException();
                 }
-                users.put(f[0], new Entry(Integer.parseInt(f[2]), Base64.getDecoder().decode(f[3]), Base64.getDecoder().decode(f[4])));
+                Entry e = new Entry(Integer.parseInt(f[2]), Base64.getDecoder().decode(f[3]), Base64.getDecoder().decode(f[4]));
+                if (e.hash().length != HASH_BITS / 8) {
+                    throw new IllegalArgumentException();
+                }
+                users.put(f[0], e);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": line " + n + " is not 'user:" + SCHEME + ":iterations:salt:hash' (make lines with"
                         + " 'tapline rpcapd --hash-password USER')");
@@ -63,16 +74,22 @@ public final class CredentialsFile {
         return new CredentialsFile(users);
     }
 
-    /** True when the user is listed and the password matches. Takes the same time for unknown users. */
-    public boolean check(String user, byte[] password) {
+    /**
+     * The entry of {@code user}, or (for a user not in the file) a dummy entry of the same cost
+     * that no password matches, so that a check takes as long whoever the user is.
+     */
+    Entry entry(String user) {
         Entry e = users.get(user);
-        Entry probe = e != null ? e : new Entry(ITERATIONS, new byte[SALT_BYTES], new byte[HASH_BITS / 8]);
-        boolean same = MessageDigest.isEqual(hash(password, probe.salt(), probe.iterations()), probe.hash());
-        return e != null && same;
+        return e != null ? e : DUMMY;
     }
 
-    public boolean contains(String user) {
+    boolean lists(String user) {
         return users.containsKey(user);
+    }
+
+    /** True when the user is listed and the password matches: one PBKDF2 whoever the user is. */
+    public boolean check(String user, byte[] password) {
+        return entry(user).matches(password);
     }
 
     /** A new file line for {@code user} with a fresh random salt. */
@@ -84,19 +101,6 @@ public final class CredentialsFile {
         new SecureRandom().nextBytes(salt);
         Base64.Encoder b64 = Base64.getEncoder();
         return user + ":" + SCHEME + ":" + ITERATIONS + ":" + b64.encodeToString(salt) + ":"
-                + b64.encodeToString(hash(password, salt, ITERATIONS));
-    }
-
-    private static byte[] hash(byte[] password, byte[] salt, int iterations) {
-        char[] chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(password)).array();
-        PBEKeySpec spec = new PBEKeySpec(chars, salt, iterations, HASH_BITS);
-        try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA256 is missing from this JDK", e);
-        } finally {
-            spec.clearPassword();
-            java.util.Arrays.fill(chars, '\0');
-        }
+                + b64.encodeToString(Pbkdf2.sha256(password, salt, ITERATIONS, HASH_BITS / 8));
     }
 }

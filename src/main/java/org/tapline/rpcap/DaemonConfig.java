@@ -1,6 +1,5 @@
 package org.tapline.rpcap;
 
-import java.time.Clock;
 import java.time.Duration;
 
 import javax.net.ssl.SSLContext;
@@ -14,11 +13,12 @@ import javax.net.ssl.SSLContext;
  * @param dataPort      -t, 0 for an ephemeral port
  * @param ipv4Only      -4
  * @param tls           -S with -K/-X, or null
+ * @param passwords     who may log in with a password (--credentials, --system-users, --system-group)
  * @param authDeadline  how long a connection may take to authenticate
  * @param idleLimit     how long an authenticated session without a capture may stay idle
  */
 public record DaemonConfig(String bindAddress, int port, int dataPort, boolean ipv4Only, DaemonSettings settings,
-                           SSLContext tls, CredentialsFile credentials, boolean systemAccounts, Duration authDeadline,
+                           SSLContext tls, Passwords passwords, Duration authDeadline,
                            Duration idleLimit, boolean excludeOwnTraffic, DaemonLog log) {
     /** The reference's RPCAP_TIMEOUT_INIT, applied here to the whole authentication phase. */
     public static final Duration AUTH_DEADLINE = Duration.ofSeconds(90);
@@ -30,11 +30,12 @@ public record DaemonConfig(String bindAddress, int port, int dataPort, boolean i
     }
 
     public DaemonConfig withSettings(DaemonSettings s) {
-        return new DaemonConfig(bindAddress, port, dataPort, ipv4Only, s, tls, credentials, systemAccounts, authDeadline, idleLimit,
+        return new DaemonConfig(bindAddress, port, dataPort, ipv4Only, s, tls, passwords, authDeadline, idleLimit,
                 excludeOwnTraffic, log);
     }
 
-    Authenticator authenticator(Clock clock) {
-        return new Authenticator(settings.nullAuthPermit(), credentials, systemAccounts, clock);
+    /** The logins of this configuration, slowed and limited by the server's {@code guard}. */
+    Authenticator authenticator(LoginGuard guard) {
+        return new Authenticator(settings.nullAuthPermit(), passwords, guard);
     }
 }

@@ -31,6 +31,8 @@ public final class RpcapServer implements AutoCloseable {
     private final List<ServerSocket> listeners = new ArrayList<>();
     private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
+    /** Login penalties and the hashing pool: the server's, so that neither a reload nor a new connection resets them. */
+    private final LoginGuard logins = new LoginGuard(java.time.Clock.systemUTC());
 
     public RpcapServer(DaemonConfig config) {
         reconfigure(config);
@@ -38,7 +40,7 @@ public final class RpcapServer implements AutoCloseable {
 
     public synchronized void reconfigure(DaemonConfig c) {
         config.set(c);
-        handler.set(new ConnectionHandler(c, new HostAllowList(c.settings().passiveClients())));
+        handler.set(new ConnectionHandler(c, new HostAllowList(c.settings().passiveClients()), logins));
     }
 
     public DaemonConfig config() {
@@ -186,5 +188,6 @@ public final class RpcapServer implements AutoCloseable {
             }
         }
         sessions.shutdownNow();
+        logins.close();
     }
 }

@@ -204,14 +204,12 @@ public final class ServerSession {
                 throw new RpcapProtocolException(Rpcap.ERR_AUTH_FAILED, "Authentication failed; NULL authentication not permitted.");
             }
         } else {
-            boolean ok = auth.checkPassword(a.user(), a.password());
+            Authenticator.Outcome o = auth.login(peer, a.user(), a.password());
             java.util.Arrays.fill(a.password(), (byte) 0);
-            if (!ok) {
-                Duration wait = auth.failed(peer);
-                events.loginFailed(a.user(), "wrong password or unknown user");
-                return new Reply(List.of(Replies.error(Rpcap.VERSION, Rpcap.ERR_AUTH_FAILED, "Authentication failed")), false, wait);
+            if (!o.accepted()) {
+                events.loginFailed(a.user(), o.reason());
+                return new Reply(List.of(Replies.error(Rpcap.VERSION, Rpcap.ERR_AUTH_FAILED, "Authentication failed")), false, o.pause());
             }
-            auth.succeeded(peer);
             user = a.user();
         }
         state = State.READY;

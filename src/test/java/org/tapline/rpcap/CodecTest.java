@@ -149,7 +149,8 @@ class CodecTest {
     @Test
     void randomRequestsOnlyEverGiveProtocolErrors() throws Exception {
         Random rnd = new Random(2002);
-        Authenticator auth = new Authenticator(true, null, false, java.time.Clock.systemUTC());
+        LoginGuard guard = new LoginGuard(java.time.Clock.systemUTC());
+        Authenticator auth = new Authenticator(true, Passwords.none(), guard);
         for (int i = 0; i < 20000; i++) {
             byte[] p = new byte[rnd.nextInt(64)];
             rnd.nextBytes(p);
@@ -163,6 +164,7 @@ class CodecTest {
                 assertEquals(m.length - 8, ByteBuffer.wrap(m).getInt(4), "every reply's plen is its length");
             }
         }
+        guard.close();
     }
 
     /** A host with no devices that refuses every open: the fuzz test must not reach the machine's interfaces. */
