@@ -33,9 +33,9 @@ class RpcapdDeadlineTest {
         lab.inNetns(ns, () -> {
             try (Socket s = new Socket("127.0.0.1", 2002)) {
                 long t0 = System.nanoTime();
-                // An AUTH_REQ announcing 1,000 bytes, sent one byte at a time: 500 s at this pace.
+                // An AUTH_REQ announcing 1,000 bytes of payload, then sent one byte at a time: 500 s at this pace.
                 byte[] header = ByteBuffer.allocate(8).put((byte) 0).put((byte) Rpcap.MSG_AUTH_REQ).putShort((short) 0).putInt(1000).array();
-                s.getOutputStream().write(header, 0, 1);
+                s.getOutputStream().write(header);
                 TestClient.Message m = readWhileTrickling(s, 3 + SLACK_SECONDS);
                 long took = (System.nanoTime() - t0) / 1_000_000;
                 System.out.println("RpcapdDeadlineTest: a trickling login was cut after " + took + " ms (--auth-timeout 3)");
@@ -58,10 +58,11 @@ class RpcapdDeadlineTest {
                 TestClient.Message start = c.startCapture("icmp", 262144, false);
                 assertEquals(Rpcap.MSG_STARTCAP_REQ | Rpcap.REPLY, start.type(), start.text());
                 // While a capture runs the control connection has no read timeout at all: a request
-                // begun and never finished held the session (and its capture) for ever.
+                // begun and never finished held the session (and its capture) for ever. FINDALLIF
+                // announcing 1,000 bytes of payload (discarded), then sent one byte at a time.
                 long t0 = System.nanoTime();
                 byte[] header = ByteBuffer.allocate(8).put((byte) 0).put((byte) Rpcap.MSG_FINDALLIF_REQ).putShort((short) 0).putInt(1000).array();
-                c.control.getOutputStream().write(header, 0, 1);
+                c.control.getOutputStream().write(header);
                 TestClient.Message m = readWhileTrickling(c.control, 2 + SLACK_SECONDS);
                 long took = (System.nanoTime() - t0) / 1_000_000;
                 System.out.println("RpcapdDeadlineTest: a trickled request during a capture was cut after " + took + " ms (--message-timeout 2)");
