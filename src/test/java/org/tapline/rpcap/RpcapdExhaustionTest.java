@@ -47,6 +47,7 @@ class RpcapdExhaustionTest {
         try (Flood flood = Flood.start(lab, ns, 1000)) {
             flood.awaitRound(60);
             long took = userCaptures(lab, ns);
+            flood.awaitRefusal(30);
             System.out.println("RpcapdExhaustionTest: under 1000 trickling connections the user captured after " + took + " ms; "
                     + flood.refused.get() + " attacker connections were refused, e.g. " + flood.refusal.get());
             assertEquals(Rpcap.ERR_NETW, flood.refusalCode.get(), "the over-cap connection got an RPCAP ERROR: " + flood.refusal.get());
@@ -297,6 +298,14 @@ class RpcapdExhaustionTest {
                     task.get();
                     throw new AssertionError("the flood ended early");
                 }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
+        }
+
+        /** Waits up to {@code seconds} until the attacker has read one refusal (it reads them on its next round). */
+        void awaitRefusal(int seconds) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (refusalCode.get() < 0 && System.nanoTime() < deadline && !task.isDone()) {
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
             }
         }
