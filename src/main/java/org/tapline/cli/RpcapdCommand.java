@@ -24,6 +24,7 @@ import org.tapline.rpcap.DaemonLog;
 import org.tapline.rpcap.DaemonSettings;
 import org.tapline.rpcap.FileReason;
 import org.tapline.rpcap.Passwords;
+import org.tapline.rpcap.Limits;
 import org.tapline.rpcap.RpcapServer;
 import org.tapline.tls.TlsFiles;
 
@@ -117,6 +118,31 @@ final class RpcapdCommand implements Callable<Integer> {
     @Option(names = "--capture-own-traffic", description = "Do not leave the daemon's own connections out of captures.")
     boolean captureOwn;
 
+    // Caps on what strangers may hold (sshd's MaxStartups, PerSourceMaxStartups, MaxSessions); Limits says what counts.
+    @Option(names = "--max-preauth", paramLabel = "n", converter = AtLeastOne.class,
+            description = "Connections not yet authenticated, in all (default 64); more are refused at once.")
+    int maxPreAuth = Limits.DEFAULT.preAuth();
+
+    @Option(names = "--max-preauth-per-host", paramLabel = "n", converter = AtLeastOne.class,
+            description = "Of those, from one address (IPv6: one /64) (default 8).")
+    int maxPreAuthPerHost = Limits.DEFAULT.preAuthPerHost();
+
+    @Option(names = "--max-sessions", paramLabel = "n", converter = AtLeastOne.class,
+            description = "Authenticated sessions, in all (default 32).")
+    int maxSessions = Limits.DEFAULT.sessions();
+
+    @Option(names = "--max-sessions-per-host", paramLabel = "n", converter = AtLeastOne.class,
+            description = "Of those, from one address (IPv6: one /64) (default 8).")
+    int maxSessionsPerHost = Limits.DEFAULT.sessionsPerHost();
+
+    @Option(names = "--max-captures", paramLabel = "n", converter = AtLeastOne.class,
+            description = "Captures running at once, in all (default 16).")
+    int maxCaptures = Limits.DEFAULT.captures();
+
+    @Option(names = "--message-timeout", paramLabel = "seconds", converter = AtLeastOne.class,
+            description = "Time a client has to finish a request once begun, after login (default 30).")
+    int messageTimeout = (int) Limits.DEFAULT.messageDeadline().toSeconds();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -151,7 +177,8 @@ final class RpcapdCommand implements Callable<Integer> {
         }
         DaemonConfig config = new DaemonConfig(bind, port, dataPort, ipv4, settings, tls ? TlsFiles.serverContext(keyFile, certFile) : null,
                 passwords(), Duration.ofSeconds(authTimeout),
-                DaemonConfig.IDLE_LIMIT, !captureOwn, log);
+                DaemonConfig.IDLE_LIMIT, !captureOwn, log, new Limits(maxPreAuth, maxPreAuthPerHost, maxSessions, maxSessionsPerHost,
+                maxCaptures, Duration.ofSeconds(messageTimeout)));
         try (RpcapServer server = new RpcapServer(config)) {
             if (inetd) {
                 return serveInetd(server);
@@ -213,19 +240,43 @@ final class RpcapdCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A port number flag: 0-65535 (0: any free port), or a usage error naming the range. */
-    static final class Port implements CommandLine.ITypeConverter<Integer> {
+    /** A whole number within [min, max], or a usage error saying what is wanted. */
+    abstract static class Bounded implements CommandLine.ITypeConverter<Integer> {
+        private final int min;
+        private final int max;
+        private final String what;
+
+        Bounded(int min, int max, String what) {
+            this.min = min;
+            this.max = max;
+            this.what = what;
+        }
+
         @Override
         public Integer convert(String value) {
             try {
-                int p = Integer.parseInt(value);
-                if (p >= 0 && p <= 65535) {
-                    return p;
+                int n = Integer.parseInt(value);
+                if (n >= min && n <= max) {
+                    return n;
                 }
             } catch (NumberFormatException e) {
                 // the message below says what is wanted
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a port number (0-65535)");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not " + what);
+        }
+    }
+
+    /** A count or a number of seconds, at least 1. */
+    static final class AtLeastOne extends Bounded {
+        AtLeastOne() {
+            super(1, Integer.MAX_VALUE, "a whole number of at least 1");
+        }
+    }
+
+    /** A port number flag: 0-65535 (0: any free port). */
+    static final class Port extends Bounded {
+        Port() {
+            super(0, 65535, "a port number (0-65535)");
         }
     }
 }

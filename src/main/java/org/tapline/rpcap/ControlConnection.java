@@ -9,14 +9,18 @@ import java.io.PushbackInputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Runs one control connection: reads each request (header, the payload bytes worth reading,
  * and a discard of the rest, so the stream stays in sync whatever {@code plen} says), hands it
  * to the {@link ServerSession} and writes the replies. Deadlines: the whole authentication
- * phase must end within {@code authDeadline} (the reference waits forever, Q6); afterwards an
- * idle session without a capture ends after {@code idleLimit}. The read timeout is the
- * socket's, set through {@link Timeouts}.
+ * phase must end within {@code authDeadline} from accept (the reference waits forever, Q6; the
+ * {@link Guard}'s watchdog holds it however slowly the bytes come); afterwards a request once
+ * begun must be complete within the guard's message deadline from its first byte, and an idle
+ * session without a capture ends after {@code idleLimit} (the socket's read timeout, set through
+ * {@link Timeouts}). A payload is read into a buffer that grows with what has arrived, so a
+ * header announcing 128 KiB costs 128 KiB only once the client has sent them.
  *
  * <p>{@code writeLock} guards the output: the capture thread may send an unsolicited ERROR.
  */
@@ -26,7 +30,23 @@ final class ControlConnection {
         void readTimeout(int millis) throws IOException;
     }
 
+    /**
+     * The connection's admission: the watchdog (armed by the handler for the authentication, by
+     * this loop for each request after it), the per-request bound, the move from pre-auth to
+     * session at login, and where a refused login is logged.
+     */
+    record Guard(Watchdog deadline, Duration messageDeadline, Login login, Consumer<String> refused) {}
+
+    /** Takes a session slot at login, or says why there is none. */
+    interface Login {
+        void promote() throws Admission.Full;
+    }
+
     private static final int DISCARD_CHUNK = 32 * 1024;
+    /** A payload buffer starts this small and doubles as bytes arrive. */
+    private static final int FIRST_CHUNK = 512;
+    /** The most asked of one socket read: the JDK stages each read in a direct buffer of the asked size. */
+    private static final int READ_CHUNK = 16 * 1024;
     /** The largest {@code plen} read (and discarded) rather than treated as an attack. */
     static final long MAX_PLEN = 16L << 20;
 
@@ -36,10 +56,12 @@ final class ControlConnection {
     private final Timeouts timeouts;
     private final Duration authDeadline;
     private final Duration idleLimit;
+    private final Guard guard;
     private final ReentrantLock writeLock = new ReentrantLock();
     private ServerSession session;
 
-    ControlConnection(InputStream in, OutputStream out, Timeouts timeouts, Duration authDeadline, Duration idleLimit) {
+    ControlConnection(InputStream in, OutputStream out, Timeouts timeouts, Duration authDeadline, Duration idleLimit, Guard guard) {
+        this.guard = guard;
         this.pushback = new PushbackInputStream(in, Rpcap.HEADER);
         this.in = new DataInputStream(pushback);
         this.out = out;
@@ -71,6 +93,11 @@ final class ControlConnection {
     void serve(ServerSession s) throws IOException {
         try {
             loop(s);
+        } catch (IOException e) {
+            if (!guard.deadline().fired()) {
+                throw e;
+            }
+            timedOut(s);
         } finally {
             s.end();
         }
@@ -89,6 +116,9 @@ final class ControlConnection {
                     return;
                 }
                 if (h == null) {
+                    if (guard.deadline().fired()) {
+                        timedOut(s);
+                    }
                     return;
                 }
                 if (h.version() != Rpcap.VERSION) {
@@ -106,13 +136,20 @@ final class ControlConnection {
                     return;
                 }
                 long want = ServerSession.payloadToRead(h.type(), h.plen());
-                byte[] payload = new byte[(int) want];
-                in.readFully(payload);
+                byte[] payload = readPayload((int) want);
                 discard(h.plen() - want);
                 if (h.type() == Rpcap.MSG_STARTCAP_REQ) {
                     payload = withStrayInstruction(payload);
                 }
+                boolean wasIn = s.authenticated();
+                if (wasIn && !guard.deadline().disarm()) {
+                    timedOut(s);
+                    return;
+                }
                 ServerSession.Reply r = s.handle(h, payload);
+                if (!wasIn && s.authenticated() && !loggedIn(s)) {
+                    return;
+                }
                 for (byte[] m : r.messages()) {
                     send(m);
                 }
@@ -134,8 +171,56 @@ final class ControlConnection {
                 }
             }
         } catch (EOFException e) {
-            // the client went away
+            // the client went away, or the watchdog cut it off (serve() tells the two apart)
+            if (guard.deadline().fired()) {
+                throw e;
+            }
         }
+    }
+
+    /**
+     * The login succeeded: the authentication deadline stops and the connection takes a session
+     * slot. Without one the session ends with an error instead of the AUTH_REPLY; false then.
+     */
+    private boolean loggedIn(ServerSession s) throws IOException {
+        if (!guard.deadline().disarm()) {
+            s.end();
+            timedOut(s);
+            return false;
+        }
+        try {
+            guard.login().promote();
+            return true;
+        } catch (Admission.Full f) {
+            guard.refused().accept(f.getMessage());
+            s.end();
+            send(Replies.error(Rpcap.VERSION, Rpcap.ERR_AUTH, f.getMessage()));
+            return false;
+        }
+    }
+
+    /** The deadline passed: the error the reference sends for its timeouts, if the peer still reads. */
+    private void timedOut(ServerSession s) {
+        sendAsync(s.authenticated()
+                ? Replies.error(Rpcap.VERSION, Rpcap.ERR_RUNTIMETIMEOUT, "The RPCAP run-time timeout has expired: a request was not complete in time")
+                : Replies.error(Rpcap.VERSION, Rpcap.ERR_INITTIMEOUT, "The RPCAP initial timeout has expired"));
+    }
+
+    /** Reads {@code want} bytes into a buffer that grows with what has arrived (never more than twice it). */
+    private byte[] readPayload(int want) throws IOException {
+        byte[] buf = new byte[Math.min(want, FIRST_CHUNK)];
+        int n = 0;
+        while (n < want) {
+            if (n == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(want, 2L * buf.length));
+            }
+            int r = in.read(buf, n, Math.min(buf.length - n, READ_CHUNK));
+            if (r < 0) {
+                throw new EOFException();
+            }
+            n += r;
+        }
+        return buf;
     }
 
     /**
@@ -180,6 +265,11 @@ final class ControlConnection {
         int first = in.read();
         if (first < 0) {
             return null;
+        }
+        if (s.authenticated()) {
+            // From its first byte a request has a bounded time to arrive in full, even while a
+            // capture runs (when there is no read timeout at all).
+            guard.deadline().arm(guard.messageDeadline());
         }
         byte[] rest = new byte[Rpcap.HEADER - 1];
         in.readFully(rest);

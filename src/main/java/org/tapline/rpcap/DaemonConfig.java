@@ -16,10 +16,11 @@ import javax.net.ssl.SSLContext;
  * @param passwords     who may log in with a password (--credentials, --system-users, --system-group)
  * @param authDeadline  how long a connection may take to authenticate
  * @param idleLimit     how long an authenticated session without a capture may stay idle
+ * @param limits        caps on pre-auth connections, sessions and captures, and the per-request deadline
  */
 public record DaemonConfig(String bindAddress, int port, int dataPort, boolean ipv4Only, DaemonSettings settings,
                            SSLContext tls, Passwords passwords, Duration authDeadline,
-                           Duration idleLimit, boolean excludeOwnTraffic, DaemonLog log) {
+                           Duration idleLimit, boolean excludeOwnTraffic, DaemonLog log, Limits limits) {
     /** The reference's RPCAP_TIMEOUT_INIT, applied here to the whole authentication phase. */
     public static final Duration AUTH_DEADLINE = Duration.ofSeconds(90);
     /** The reference's RPCAP_TIMEOUT_RUNTIME. */
@@ -31,7 +32,7 @@ public record DaemonConfig(String bindAddress, int port, int dataPort, boolean i
 
     public DaemonConfig withSettings(DaemonSettings s) {
         return new DaemonConfig(bindAddress, port, dataPort, ipv4Only, s, tls, passwords, authDeadline, idleLimit,
-                excludeOwnTraffic, log);
+                excludeOwnTraffic, log, limits);
     }
 
     /** The logins of this configuration, slowed and limited by the server's {@code guard}. */

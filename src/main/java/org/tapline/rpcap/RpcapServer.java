@@ -12,35 +12,56 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * rpcapd: passive listeners (one per bound address), active-mode dialers, and the sessions
  * they start, each on a virtual thread so that one client's trouble touches no other. The
  * configuration can be swapped while running ({@link #reconfigure}, on SIGHUP): sessions that
- * exist keep theirs, new ones get the new one.
+ * exist keep theirs, new ones get the new one. Admission ({@link Admission}, {@link Limits}) and
+ * the deadline timer outlive reconfigurations: a connection over a cap is refused in the accept
+ * loop before a byte is read, and failing accepts (EMFILE, ENFILE) back off instead of spinning.
  */
 public final class RpcapServer implements AutoCloseable {
     /** RPCAP_ACTIVE_WAIT: how long an active-mode dialer waits after a failed connect. */
     private static final long ACTIVE_RETRY_MILLIS = 30_000;
     /** A pause before dialling again after a dropped session, so a client that hangs up at once is not hammered. */
     private static final long ACTIVE_REDIAL_MILLIS = 1_000;
+    /** Accept failures (file descriptors run out): wait 10 ms, doubling to 1 s, while they go on. */
+    private static final long ACCEPT_BACKOFF_FIRST_MILLIS = 10;
+    private static final long ACCEPT_BACKOFF_MAX_MILLIS = 1_000;
+    /**
+     * listen(2) backlog. The reference's 10 (SOCKET_MAXCONN) lets a burst of connections fill the
+     * queue, and everyone else's SYN is dropped for a second or more; the kernel caps it at
+     * net.core.somaxconn. Queued connections cost the daemon nothing until accepted.
+     */
+    private static final int BACKLOG = 256;
 
     private final AtomicReference<ConnectionHandler> handler = new AtomicReference<>();
     private final AtomicReference<DaemonConfig> config = new AtomicReference<>();
     private final List<ServerSocket> listeners = new ArrayList<>();
     private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledThreadPoolExecutor timer;
+    private final ConnectionHandler.Shared shared;
+    private final LogThrottle acceptFailures;
     private volatile boolean closed;
     /** Login penalties and the hashing pool: the server's, so that neither a reload nor a new connection resets them. */
     private final LoginGuard logins = new LoginGuard(java.time.Clock.systemUTC());
 
     public RpcapServer(DaemonConfig config) {
+        timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon().name("rpcapd-deadlines").unstarted(r));
+        timer.setRemoveOnCancelPolicy(true);
+        DaemonLog log = config.log();
+        shared = new ConnectionHandler.Shared(new Admission(config.limits()), timer, new LogThrottle(log::info), new LogThrottle(log::info),
+                new LogThrottle(log::info));
+        acceptFailures = new LogThrottle(log::warn);
         reconfigure(config);
     }
 
     public synchronized void reconfigure(DaemonConfig c) {
         config.set(c);
-        handler.set(new ConnectionHandler(c, new HostAllowList(c.settings().passiveClients()), logins));
+        handler.set(new ConnectionHandler(c, new HostAllowList(c.settings().passiveClients()), shared, logins));
     }
 
     public DaemonConfig config() {
@@ -87,7 +108,7 @@ public final class RpcapServer implements AutoCloseable {
             }
             try {
                 s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(a, c.port()), 10);
+                s.bind(new InetSocketAddress(a, c.port()), BACKLOG);
                 listeners.add(s);
                 bound.add((InetSocketAddress) s.getLocalSocketAddress());
             } catch (IOException e) {
@@ -106,17 +127,43 @@ public final class RpcapServer implements AutoCloseable {
     }
 
     private void accept(ServerSocket s) {
+        long backoff = 0;
         while (!closed) {
+            Socket c;
             try {
-                Socket c = s.accept();
-                ConnectionHandler h = handler.get();
-                sessions.submit(() -> h.handle(c, false));
+                c = s.accept();
+                backoff = 0;
             } catch (IOException e) {
-                if (!closed) {
-                    config.get().log().warn("accept on " + AddressText.of((InetSocketAddress) s.getLocalSocketAddress()) + " failed: " + e.getMessage());
+                if (closed) {
+                    return;
                 }
+                backoff = backoff == 0 ? ACCEPT_BACKOFF_FIRST_MILLIS : Math.min(2 * backoff, ACCEPT_BACKOFF_MAX_MILLIS);
+                acceptFailures.log("accept on " + AddressText.of((InetSocketAddress) s.getLocalSocketAddress()) + " failed: "
+                        + e.getMessage() + "; trying again in " + backoff + " ms");
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException x) {
+                    return;
+                }
+                continue;
             }
+            admit(c);
         }
+    }
+
+    /** Starts the connection's session, or refuses it at once when a cap is reached. */
+    private void admit(Socket c) {
+        Admission.Ticket t;
+        try {
+            t = shared.admission().admit(c.getInetAddress());
+        } catch (Admission.Full f) {
+            shared.capRefusals().log("connection refused: " + AddressText.of((InetSocketAddress) c.getRemoteSocketAddress()) + ", "
+                    + f.getMessage());
+            ConnectionHandler.refuse(c, config.get().tls() != null, Rpcap.ERR_NETW, f.getMessage(), ConnectionHandler.ALERT_INTERNAL_ERROR);
+            return;
+        }
+        ConnectionHandler h = handler.get();
+        sessions.submit(() -> h.handle(c, t, false));
     }
 
     /** Starts one dialer per active-mode target (-a, ActiveClient). */
@@ -137,7 +184,7 @@ public final class RpcapServer implements AutoCloseable {
                 InetAddress addr = resolve(target.host());
                 s.connect(new InetSocketAddress(addr, target.port()), 10_000);
                 config.get().log().debug("connected to active client " + where);
-                if (handler.get().handle(s, true)) {
+                if (handler.get().handle(s, shared.admission().dialled(addr), true)) {
                     config.get().log().info("active client " + where + " ended with CLOSE: not dialling it again");
                     return;
                 }
@@ -174,7 +221,11 @@ public final class RpcapServer implements AutoCloseable {
 
     /** Serves one already connected control socket (inetd mode) on the calling thread. */
     public void serveOne(Socket s) {
-        handler.get().handle(s, false);
+        try {
+            handler.get().handle(s, shared.admission().admit(s.getInetAddress()), false);
+        } catch (Admission.Full f) {
+            ConnectionHandler.refuse(s, config.get().tls() != null, Rpcap.ERR_NETW, f.getMessage(), ConnectionHandler.ALERT_INTERNAL_ERROR);
+        }
     }
 
     @Override
@@ -189,5 +240,6 @@ public final class RpcapServer implements AutoCloseable {
         }
         sessions.shutdownNow();
         logins.close();
+        timer.shutdownNow();
     }
 }

@@ -206,7 +206,9 @@ class RpcapdModesTest {
     @Test
     void thirtyTwoClientsCaptureAtOnceWithoutLeaks(Lab lab) throws Exception {
         String ns = lab.netns("load");
-        Daemon d = Daemon.start(lab, ns, "-n", "-b", "127.0.0.1", "-p", "2002");
+        // 32 sessions capturing from one address: above the default caps (8 sessions an address, 16 captures).
+        Daemon d = Daemon.start(lab, ns, "-n", "-b", "127.0.0.1", "-p", "2002", "--max-sessions-per-host", "32", "--max-captures", "32",
+                "--max-preauth-per-host", "32");
         long pid = d.process.pid();
         Process ping = lab.start(ns, "ping", "-i", "0.05", "-s", "200", "127.0.0.1");
         // The first round also brings the JVM's lazily made pollers and carrier threads into being;
