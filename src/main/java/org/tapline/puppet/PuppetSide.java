@@ -169,6 +169,10 @@ public final class PuppetSide {
                         }
                     }
                     case OFFLOADED -> {
+                        String bad = OffloadCheck.problem(in.frame());
+                        if (bad != null) {
+                            return new End(End.Outcome.PROTOCOL, "the master sent " + bad, out.tapline());
+                        }
                         counters.receivedFrames.incrementAndGet();
                         counters.receivedBytes.addAndGet(in.frameLength() - PuppetWire.VNET_HDR);
                         try {
