@@ -95,6 +95,34 @@ final class PuppetCommand implements Callable<Integer> {
     @Option(names = "--tls-ca", paramLabel = "pem", description = "Accept only a peer whose certificate chains to one in this file.")
     Path tlsCa;
 
+    // ---- who may connect, and what a peer may change here ----
+
+    @Option(names = "-b", paramLabel = "addr", description = "Listen on this address only (e.g. 127.0.0.1 behind an SSH tunnel); default every address.")
+    String bind;
+
+    @Option(names = "--no-routes", description = "Master: copy the puppet's MAC and MTU only, no addresses (nothing is routed into the TAP).")
+    boolean noRoutes;
+
+    /** The -b address, checked; a warning when a listener without TLS is open to other hosts. */
+    private java.net.InetAddress listenAddress(boolean tls, PuppetLog log) {
+        java.net.InetAddress a = null;
+        if (bind != null) {
+            if (listenPort == null) {
+                throw usage("-b goes with -s (it names the address to listen on)");
+            }
+            try {
+                a = java.net.InetAddress.getByName(bind);
+            } catch (java.net.UnknownHostException e) {
+                throw usage("-b: " + bind + ": not an address of this host");
+            }
+        }
+        if (listenPort != null && !tls && (a == null || !a.isLoopbackAddress())) {
+            log.info("warning: listening without TLS on " + (a == null ? "every address" : a.getHostAddress())
+                    + ": anyone who reaches port " + listenPort + " can be the peer (-b 127.0.0.1 behind SSH, or --secret)");
+        }
+        return a;
+    }
+
     @Override
     public Integer call() throws Exception {
         if ((listenPort == null) == (connect == null)) {
@@ -127,7 +155,7 @@ final class PuppetCommand implements Callable<Integer> {
         PuppetTls tls = secret != null || tlsCert != null ? PuppetTls.of(secret, tlsKey, tlsCert, tlsCa) : null;
         Endpoint endpoint;
         try {
-            endpoint = connect != null ? Endpoint.connect(connect, log) : Endpoint.listen(listenPort, log);
+            endpoint = connect != null ? Endpoint.connect(connect, log) : Endpoint.listen(listenAddress(tls != null, log), listenPort, log);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -135,7 +163,7 @@ final class PuppetCommand implements Callable<Integer> {
         Signals.onUser1(() -> log.info("counters: " + counters));
         End end;
         try (endpoint; MasterSide m = master
-                ? new MasterSide(new MasterSide.Settings(tapName, !noConfig, up, upCommand, persist, compat), log, counters) : null) {
+                ? new MasterSide(new MasterSide.Settings(tapName, !noConfig, !noRoutes, up, upCommand, persist, compat), log, counters) : null) {
             PuppetSide p = master ? null : new PuppetSide(new PuppetSide.Settings(iface, !noConfig, compat), log, counters);
             Runner.Side side = master ? new Runner.Side() {
                 @Override

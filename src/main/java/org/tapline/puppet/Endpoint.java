@@ -1,6 +1,7 @@
 package org.tapline.puppet;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
@@ -21,8 +22,9 @@ public abstract sealed class Endpoint implements AutoCloseable {
     @Override
     public abstract void close();
 
-    public static Endpoint listen(int port, PuppetLog log) throws IOException {
-        return new Listener(port, log);
+    /** Listens on {@code port} of {@code bind} (an address of this host), or of every address when null. */
+    public static Endpoint listen(InetAddress bind, int port, PuppetLog log) throws IOException {
+        return new Listener(bind, port, log);
     }
 
     /** {@code host:port}, {@code [v6]:port}. */
@@ -46,25 +48,25 @@ public abstract sealed class Endpoint implements AutoCloseable {
 
     private static final class Listener extends Endpoint {
         private final ServerSocketChannel server;
-        private final int port;
+        private final String where;
         private final PuppetLog log;
 
-        Listener(int port, PuppetLog log) throws IOException {
-            this.port = port;
+        Listener(InetAddress bind, int port, PuppetLog log) throws IOException {
+            this.where = "port " + port + (bind == null ? "" : " of " + bind.getHostAddress());
             this.log = log;
             server = ServerSocketChannel.open();
             server.socket().setReuseAddress(true);
             try {
-                server.bind(new InetSocketAddress(port), 1);
+                server.bind(new InetSocketAddress(bind, port), 1);
             } catch (IOException e) {
                 server.close();
-                throw new IOException("cannot listen on port " + port + ": " + e.getMessage(), e);
+                throw new IOException("cannot listen on " + where + ": " + e.getMessage(), e);
             }
         }
 
         @Override
         public Socket next() throws IOException {
-            log.info("waiting for a connection on port " + port + "...");
+            log.info("waiting for a connection on " + where + "...");
             Socket s = server.accept().socket();
             s.setTcpNoDelay(true);
             log.info("connection from " + s.getRemoteSocketAddress());
