@@ -1,6 +1,5 @@
 package org.tapline.cli;
 
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -8,6 +7,8 @@ import org.tapline.os.Interfaces;
 import org.tapline.puppet.Counters;
 import org.tapline.puppet.End;
 import org.tapline.puppet.Endpoint;
+import org.tapline.puppet.Greeted;
+import org.tapline.puppet.Handshake;
 import org.tapline.puppet.MasterSide;
 import org.tapline.puppet.PuppetLog;
 import org.tapline.puppet.PuppetSide;
@@ -167,8 +168,8 @@ final class PuppetCommand implements Callable<Integer> {
             PuppetSide p = master ? null : new PuppetSide(new PuppetSide.Settings(iface, !noConfig, compat), log, counters);
             Runner.Side side = master ? new Runner.Side() {
                 @Override
-                public End run(Socket s, boolean connector) {
-                    return m.run(s, connector, version);
+                public End run(Greeted g) {
+                    return m.run(g);
                 }
 
                 @Override
@@ -177,8 +178,8 @@ final class PuppetCommand implements Callable<Integer> {
                 }
             } : new Runner.Side() {
                 @Override
-                public End run(Socket s, boolean connector) {
-                    return p.run(s, connector, version, exclusion.filter(s));
+                public End run(Greeted g) {
+                    return p.run(g, exclusion.filter(g.socket()));
                 }
 
                 @Override
@@ -186,7 +187,7 @@ final class PuppetCommand implements Callable<Integer> {
                     p.stop();
                 }
             };
-            Runner runner = new Runner(endpoint, tls, !noReconnect, side, log);
+            Runner runner = new Runner(endpoint, new Handshake(version, master, tls, log), !noReconnect, side, log);
             Signals.onInterrupt(runner::stop);
             end = runner.run();
         }

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,10 +48,10 @@ public final class MasterSide implements AutoCloseable {
     }
 
     /** Serves one connection until either side ends it; returns how it ended. */
-    public End run(Socket s, boolean connector, int version) {
-        Session session = new Session(s);
+    public End run(Greeted g) {
+        Session session = new Session(g);
         try {
-            return session.run(connector, version);
+            return session.run(g);
         } finally {
             current.compareAndSet(session, null);
             session.close();
@@ -145,21 +144,13 @@ public final class MasterSide implements AutoCloseable {
         private final List<Interfaces.Address> appliedIpv6 = new ArrayList<>();
         private int ipv6Records;
 
-        Session(Socket socket) {
-            super(socket, MasterSide.this.log, MasterSide.this.counters);
+        Session(Greeted g) {
+            super(g, MasterSide.this.log, MasterSide.this.counters);
         }
 
-        End run(boolean connector, int version) {
-            int arphrd;
-            try {
-                legacy = PuppetWire.legacy(Handshake.run(connector, version, in, socket.getOutputStream()));
-                arphrd = in.readLinkType();
-            } catch (java.io.EOFException e) {
-                return lost(connector ? Handshake.hungUpAfterVersion(version, "puppet")
-                        : e.getMessage() != null ? e.getMessage() : "the puppet closed the connection before sending its link type");
-            } catch (IOException e) {
-                return ended(e);
-            }
+        End run(Greeted g) {
+            legacy = PuppetWire.legacy(g.version);
+            int arphrd = g.linkType;
             try {
                 if (tap == null) {
                     openTap(arphrd);
