@@ -1,6 +1,7 @@
 package org.tapline.puppet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tapline.puppet.PuppetFaultTest.MASTER;
 import static org.tapline.puppet.PuppetFaultTest.PORT;
@@ -28,7 +29,8 @@ import org.tapline.lab.LabExtension;
 
 /**
  * Handshakes under a deadline and off the accept loop: a silent connection to a listening master
- * does not keep the real puppet out, and a dialler whose handshake a listener stalls tries again.
+ * does not keep the real puppet out, a trickling one is cut at the deadline, and a dialler whose
+ * handshake a listener stalls tries again.
  */
 @ExtendWith({LabExtension.class, PuppetLabTest.ShowOutputs.class})
 class PuppetHandshakeTest {
@@ -66,6 +68,51 @@ class PuppetHandshakeTest {
         } finally {
             silent.close();
         }
+    }
+
+    /**
+     * A stranger trickling the handshake, a byte every 2 s: the deadline is 10 s from the
+     * connection in all, not per read, so the master closes it before the 6 bytes of the version
+     * and link type are through (and it never becomes the puppet).
+     */
+    @Test
+    void aTricklingHandshakeIsCutAtTheDeadlineInAll(Lab lab) throws Exception {
+        String[] ns = topology(lab);
+        Watched master = startMaster(lab, ns[2]);
+        byte[] handshake = java.nio.ByteBuffer.allocate(6).putInt(PuppetWire.VERSION_03).putShort((short) PuppetWire.ARPHRD_ETHER).array();
+        int sent = lab.inNetns(ns[1], () -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(MASTER, PORT), 5_000);
+                CountDownLatch closed = new CountDownLatch(1);
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        while (s.getInputStream().read() >= 0) {
+                            // the master sends nothing before the link type
+                        }
+                    } catch (java.io.IOException reset) {
+                        // closed too
+                    }
+                    closed.countDown();
+                });
+                int n = 0;
+                // The pace is the wait for the master's close: one byte each time it has not come within 2 s.
+                try {
+                    while (n < handshake.length && !closed.await(2, TimeUnit.SECONDS)) {
+                        s.getOutputStream().write(handshake[n]);
+                        n++;
+                    }
+                } catch (java.io.IOException reset) {
+                    // the master closed it as we wrote
+                }
+                assertTrue(closed.await(WAIT_SECONDS, TimeUnit.SECONDS), "the master never closed the trickling connection");
+                return n;
+            }
+        });
+        assertTrue(sent < handshake.length, "the whole handshake went through: " + sent + " bytes\n" + master.text());
+        master.await("no handshake with /10.61.0.1:");
+        assertFalse(master.text().contains("allocated interface"), master.text());
+        master.signal("TERM");
+        assertEquals(0, master.exit(), master.text());
     }
 
     @Test
