@@ -88,7 +88,23 @@ public final class MasterSide implements AutoCloseable {
             tap.setPersistent(true);
         }
         log.info("allocated interface " + tap.name());
+        if (!settings.addresses()) {
+            ignoreRouterAdvertisements();
+        }
         pump = Thread.ofPlatform().name("puppet-tap-" + tap.name()).daemon().start(this::pumpTap);
+    }
+
+    /**
+     * --no-routes: router advertisements arriving through the TAP would make the kernel add a
+     * default route and addresses (accept_ra, ip-sysctl.rst); a TAP with no routes takes none.
+     */
+    private void ignoreRouterAdvertisements() {
+        java.nio.file.Path knob = java.nio.file.Path.of("/proc/sys/net/ipv6/conf", tap.name(), "accept_ra");
+        try {
+            java.nio.file.Files.writeString(knob, "0");
+        } catch (IOException e) {
+            log.info(knob + ": not set to 0 (" + e.getMessage() + "): router advertisements may still add routes");
+        }
     }
 
     /** TAP to the current connection, for the TAP's life. */

@@ -184,6 +184,8 @@ class PuppetExposureTest {
         assertFalse(lab.run(ns, "ip", "-4", "addr", "show", "dev", "puppet0").contains("inet "));
         assertFalse(lab.run(ns, "ip", "-6", "addr", "show", "dev", "puppet0", "scope", "global").contains("inet6"));
         assertFalse(lab.run(ns, "ip", "-4", "route").contains("puppet0"));
+        // Nor may router advertisements from the puppet's side add a default route or addresses.
+        assertEquals("0", lab.run(ns, "cat", "/proc/sys/net/ipv6/conf/puppet0/accept_ra").trim());
         leave.countDown();
         assertEquals(0, us.exit(), us.text());
         peer.get(WAIT_SECONDS, TimeUnit.SECONDS);
