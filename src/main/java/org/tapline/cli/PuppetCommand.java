@@ -1,6 +1,5 @@
 package org.tapline.cli;
 
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -8,6 +7,8 @@ import org.tapline.os.Interfaces;
 import org.tapline.puppet.Counters;
 import org.tapline.puppet.End;
 import org.tapline.puppet.Endpoint;
+import org.tapline.puppet.Greeted;
+import org.tapline.puppet.Handshake;
 import org.tapline.puppet.MasterSide;
 import org.tapline.puppet.PuppetLog;
 import org.tapline.puppet.PuppetSide;
@@ -116,6 +117,34 @@ final class PuppetCommand implements Callable<Integer> {
         return null;
     }
 
+    // ---- who may connect, and what a peer may change here ----
+
+    @Option(names = "-b", paramLabel = "addr", description = "Listen on this address only (e.g. 127.0.0.1 behind an SSH tunnel); default every address.")
+    String bind;
+
+    @Option(names = "--no-routes", description = "Master: copy the puppet's MAC and MTU only, no addresses (nothing is routed into the TAP).")
+    boolean noRoutes;
+
+    /** The -b address, checked; a warning when a listener without TLS is open to other hosts. */
+    private java.net.InetAddress listenAddress(boolean tls, PuppetLog log) {
+        java.net.InetAddress a = null;
+        if (bind != null) {
+            if (listenPort == null) {
+                throw usage("-b goes with -s (it names the address to listen on)");
+            }
+            try {
+                a = java.net.InetAddress.getByName(bind);
+            } catch (java.net.UnknownHostException e) {
+                throw usage("-b: " + bind + ": not an address of this host");
+            }
+        }
+        if (listenPort != null && !tls && (a == null || !a.isLoopbackAddress())) {
+            log.info("warning: listening without TLS on " + (a == null ? "every address" : a.getHostAddress())
+                    + ": anyone who reaches port " + listenPort + " can be the peer (-b 127.0.0.1 behind SSH, or --secret)");
+        }
+        return a;
+    }
+
     @Override
     public Integer call() throws Exception {
         Integer ended = hardening();
@@ -155,7 +184,7 @@ final class PuppetCommand implements Callable<Integer> {
         }
         Endpoint endpoint;
         try {
-            endpoint = connect != null ? Endpoint.connect(connect, log) : Endpoint.listen(listenPort, log);
+            endpoint = connect != null ? Endpoint.connect(connect, log) : Endpoint.listen(listenAddress(tls != null, log), listenPort, log);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -163,12 +192,12 @@ final class PuppetCommand implements Callable<Integer> {
         Signals.onUser1(() -> log.info("counters: " + counters));
         End end;
         try (endpoint; MasterSide m = master
-                ? new MasterSide(new MasterSide.Settings(tapName, !noConfig, up, upCommand, persist, compat), log, counters) : null) {
+                ? new MasterSide(new MasterSide.Settings(tapName, !noConfig, !noRoutes, up, upCommand, persist, compat), log, counters) : null) {
             PuppetSide p = master ? null : new PuppetSide(new PuppetSide.Settings(iface, !noConfig, compat), log, counters);
             Runner.Side side = master ? new Runner.Side() {
                 @Override
-                public End run(Socket s, boolean connector) {
-                    return m.run(s, connector, version);
+                public End run(Greeted g) {
+                    return m.run(g);
                 }
 
                 @Override
@@ -177,8 +206,8 @@ final class PuppetCommand implements Callable<Integer> {
                 }
             } : new Runner.Side() {
                 @Override
-                public End run(Socket s, boolean connector) {
-                    return p.run(s, connector, version, exclusion.filter(s));
+                public End run(Greeted g) {
+                    return p.run(g, exclusion.filter(g.socket()));
                 }
 
                 @Override
@@ -186,7 +215,7 @@ final class PuppetCommand implements Callable<Integer> {
                     p.stop();
                 }
             };
-            Runner runner = new Runner(endpoint, tls, !noReconnect, side, log);
+            Runner runner = new Runner(endpoint, new Handshake(version, master, tls, log), !noReconnect, side, log);
             Signals.onInterrupt(runner::stop);
             end = runner.run();
         }

@@ -3,7 +3,6 @@ package org.tapline.puppet;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 
@@ -18,22 +17,33 @@ abstract class Connection {
     final Counters counters;
     private volatile boolean stopping;
 
-    Connection(Socket socket, PuppetLog log, Counters counters) {
-        this.socket = socket;
+    Connection(Greeted greeted, PuppetLog log, Counters counters) {
+        this.socket = greeted.socket();
         this.log = log;
         this.counters = counters;
+        this.in = greeted.in;
         try {
-            InputStream i = socket.getInputStream();
-            OutputStream o = socket.getOutputStream();
-            // A plain socket's own channel moves bytes from and to native memory with no copy of ours; a
-            // TLS socket layered on one reports that channel too, but its bytes are the records.
-            java.nio.channels.SocketChannel plain = socket instanceof javax.net.ssl.SSLSocket ? null : socket.getChannel();
-            this.in = plain != null ? new PuppetReader(plain, i) : new PuppetReader(i);
-            this.out = plain != null ? new Stream(plain, counters) : new Stream(o, counters);
+            java.nio.channels.SocketChannel plain = plain(socket);
+            this.out = plain != null ? new Stream(plain, counters) : new Stream(socket.getOutputStream(), counters);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         counters.connections.incrementAndGet();
+    }
+
+    /**
+     * A plain socket's own channel moves bytes from and to native memory with no copy of ours; a
+     * TLS socket layered on one reports that channel too, but its bytes are the records.
+     */
+    private static java.nio.channels.SocketChannel plain(Socket socket) {
+        return socket instanceof javax.net.ssl.SSLSocket ? null : socket.getChannel();
+    }
+
+    /** The reader of a connection, made for its handshake. */
+    static PuppetReader reader(Socket socket) throws IOException {
+        InputStream i = socket.getInputStream();
+        java.nio.channels.SocketChannel plain = plain(socket);
+        return plain != null ? new PuppetReader(plain, i) : new PuppetReader(i);
     }
 
     /** Ends the connection on purpose; a tapline peer hears a goodbye first, so it does not reconnect. */
@@ -58,16 +68,21 @@ abstract class Connection {
         if (stopping) {
             return new End(End.Outcome.STOPPED, "stopped", out.tapline());
         }
+        return ended(e, out.tapline());
+    }
+
+    /** How a failed read or write ends a connection in tapline mode or not. */
+    static End ended(IOException e, boolean tapline) {
         if (e instanceof PuppetProtocolException) {
-            return new End(End.Outcome.PROTOCOL, e.getMessage(), out.tapline());
+            return new End(End.Outcome.PROTOCOL, e.getMessage(), tapline);
         }
         if (e instanceof SSLException) {
-            return new End(End.Outcome.PROTOCOL, "TLS: " + e.getMessage(), out.tapline());
+            return new End(End.Outcome.PROTOCOL, "TLS: " + e.getMessage(), tapline);
         }
         if (e instanceof EOFException) {
-            return lost(e.getMessage() == null ? "the peer closed the connection in the middle of a message" : e.getMessage());
+            return new End(End.Outcome.LOST, e.getMessage() == null ? "the peer closed the connection in the middle of a message" : e.getMessage(), tapline);
         }
-        return lost("connection lost: " + e.getMessage());
+        return new End(End.Outcome.LOST, "connection lost: " + e.getMessage(), tapline);
     }
 
     End lost(String why) {

@@ -4,10 +4,82 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 
-/** The version exchange: the side that connected sends its version, the side that listened checks it. */
-final class Handshake {
-    private Handshake() {}
+/**
+ * What a connection goes through before its session: TLS when asked for, then the version
+ * exchange (the side that connected sends its version, the side that listened checks it), and on
+ * the master the puppet's link type, which follows at once. {@link Endpoint} runs it under an
+ * absolute deadline, off the accept loop.
+ */
+public final class Handshake {
+    /** How a handshake failed: timed out (a dialler tries again), refused by TLS (a listener goes on), or else. */
+    enum Kind { TIMEOUT, TLS, OTHER }
+
+    /** A failed handshake and how the connection ends. */
+    static final class Failed extends IOException {
+        final Kind kind;
+        final transient End end;
+
+        Failed(Kind kind, End end) {
+            super(end.why());
+            this.kind = kind;
+            this.end = end;
+        }
+    }
+
+    private final int version;
+    private final boolean master;
+    private final PuppetTls tls;
+    private final PuppetLog log;
+
+    /** {@code version}: the one a dialler sends; {@code master}: read the link type too; {@code tls} may be null. */
+    public Handshake(int version, boolean master, PuppetTls tls, PuppetLog log) {
+        this.version = version;
+        this.master = master;
+        this.tls = tls;
+        this.log = log;
+    }
+
+    Greeted greet(Socket raw, boolean connector) throws Failed {
+        Socket s = raw;
+        if (tls != null) {
+            try {
+                s = tls.wrap(raw, connector);
+                log.info("TLS session with " + s.getRemoteSocketAddress());
+            } catch (IOException e) {
+                String m = String.valueOf(e.getMessage());
+                String why = m.startsWith("TLS") ? m : "TLS: " + m;
+                throw new Failed(timedOut(e) ? Kind.TIMEOUT : Kind.TLS, new End(End.Outcome.PROTOCOL, why, false));
+            }
+        }
+        try {
+            PuppetReader in = Connection.reader(s);
+            int v = run(connector, version, in, s.getOutputStream());
+            int linkType = -1;
+            if (master) {
+                try {
+                    linkType = in.readLinkType();
+                } catch (EOFException e) {
+                    throw new EOFException(connector ? hungUpAfterVersion(version, "puppet")
+                            : e.getMessage() != null ? e.getMessage() : "the puppet closed the connection before sending its link type");
+                }
+            }
+            return new Greeted(s, in, v, connector, linkType);
+        } catch (IOException e) {
+            throw new Failed(timedOut(e) ? Kind.TIMEOUT : Kind.OTHER, Connection.ended(e, false));
+        }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Returns the session's version: ours when we connected, the peer's (0.3 or 0.4) when we listened. */
     static int run(boolean connector, int version, PuppetReader in, OutputStream out) throws IOException {

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,8 +23,12 @@ import org.tapline.os.Interfaces;
  * the TAP for the object's life and writes into the current connection's stream.
  */
 public final class MasterSide implements AutoCloseable {
-    public record Settings(String namePattern, boolean configure, boolean up, String upCommand, boolean persistent,
-                           boolean compat) {}
+    /**
+     * {@code configure}: copy the puppet's parameters (not -C); {@code addresses}: its addresses too (not
+     * --no-routes: with only the MAC and MTU nothing is routed into the TAP).
+     */
+    public record Settings(String namePattern, boolean configure, boolean addresses, boolean up, String upCommand,
+                           boolean persistent, boolean compat) {}
 
     private final Settings settings;
     private final PuppetLog log;
@@ -45,10 +48,10 @@ public final class MasterSide implements AutoCloseable {
     }
 
     /** Serves one connection until either side ends it; returns how it ended. */
-    public End run(Socket s, boolean connector, int version) {
-        Session session = new Session(s);
+    public End run(Greeted g) {
+        Session session = new Session(g);
         try {
-            return session.run(connector, version);
+            return session.run(g);
         } finally {
             current.compareAndSet(session, null);
             session.close();
@@ -85,7 +88,23 @@ public final class MasterSide implements AutoCloseable {
             tap.setPersistent(true);
         }
         log.info("allocated interface " + tap.name());
+        if (!settings.addresses()) {
+            ignoreRouterAdvertisements();
+        }
         pump = Thread.ofPlatform().name("puppet-tap-" + tap.name()).daemon().start(this::pumpTap);
+    }
+
+    /**
+     * --no-routes: router advertisements arriving through the TAP would make the kernel add a
+     * default route and addresses (accept_ra, ip-sysctl.rst); a TAP with no routes takes none.
+     */
+    private void ignoreRouterAdvertisements() {
+        java.nio.file.Path knob = java.nio.file.Path.of("/proc/sys/net/ipv6/conf", tap.name(), "accept_ra");
+        try {
+            java.nio.file.Files.writeString(knob, "0");
+        } catch (IOException e) {
+            log.info(knob + ": not set to 0 (" + e.getMessage() + "): router advertisements may still add routes");
+        }
     }
 
     /** TAP to the current connection, for the TAP's life. */
@@ -136,22 +155,18 @@ public final class MasterSide implements AutoCloseable {
         private boolean peerTapline;
         /** -C: what the puppet asked for, told once its configuration is complete. */
         private final List<String> leftAlone = new ArrayList<>();
+        /** The addresses this connection's parameters put on the TAP (and with them its routes): removed when it ends. */
+        private Inet4Address appliedIpv4;
+        private final List<Interfaces.Address> appliedIpv6 = new ArrayList<>();
+        private int ipv6Records;
 
-        Session(Socket socket) {
-            super(socket, MasterSide.this.log, MasterSide.this.counters);
+        Session(Greeted g) {
+            super(g, MasterSide.this.log, MasterSide.this.counters);
         }
 
-        End run(boolean connector, int version) {
-            int arphrd;
-            try {
-                legacy = PuppetWire.legacy(Handshake.run(connector, version, in, socket.getOutputStream()));
-                arphrd = in.readLinkType();
-            } catch (java.io.EOFException e) {
-                return lost(connector ? Handshake.hungUpAfterVersion(version, "puppet")
-                        : e.getMessage() != null ? e.getMessage() : "the puppet closed the connection before sending its link type");
-            } catch (IOException e) {
-                return ended(e);
-            }
+        End run(Greeted g) {
+            legacy = PuppetWire.legacy(g.version);
+            int arphrd = g.linkType;
             try {
                 if (tap == null) {
                     openTap(arphrd);
@@ -170,6 +185,28 @@ public final class MasterSide implements AutoCloseable {
                 return receive();
             } finally {
                 offload(false);
+                removeAddresses();
+            }
+        }
+
+        /** What this connection's parameters added to the TAP goes with it: its routes then stay no longer than the peer. */
+        private void removeAddresses() {
+            if (appliedIpv4 == null && appliedIpv6.isEmpty()) {
+                return;
+            }
+            try {
+                if (appliedIpv4 != null) {
+                    // SIOCSIFADDR with 0.0.0.0 deletes the address (inet_set_ifa frees an ifa without a local address).
+                    Interfaces.setIpv4Address(tap.name(), (Inet4Address) InetAddress.getByAddress(new byte[4]));
+                }
+                for (Interfaces.Address a : appliedIpv6) {
+                    Interfaces.removeIpv6Address(tap.name(), (Inet6Address) a.address(), a.prefixLength());
+                }
+                log.info("the puppet's addresses removed from " + tap.name());
+            } catch (IOException e) {
+                if (Interfaces.exists(tap.name())) {
+                    log.info("the puppet's addresses not all removed from " + tap.name() + ": " + e.getMessage());
+                }
             }
         }
 
@@ -259,17 +296,30 @@ public final class MasterSide implements AutoCloseable {
             return new End(End.Outcome.INTERFACE, m.contains(tap.name()) ? m : tap.name() + ": " + m, out.tapline());
         }
 
-        private void apply(PuppetReader.Ifreq r) {
-            if (!settings.configure()) {
+        private void apply(PuppetReader.Ifreq r) throws IOException {
+            boolean address = r.request() != PuppetWire.SIOCSIFHWADDR && r.request() != PuppetWire.SIOCSIFMTU;
+            if (!settings.configure() || (address && !settings.addresses())) {
                 leftAlone.add(describe(r));
                 return;
+            }
+            String bad = switch (r.request()) {
+                case PuppetWire.SIOCSIFADDR -> PeerParameters.addressProblem("address", v4(r));
+                case PuppetWire.SIOCSIFDSTADDR -> PeerParameters.addressProblem("peer address", v4(r));
+                case PuppetWire.SIOCSIFNETMASK -> PeerParameters.netmaskProblem(v4(r));
+                default -> null;
+            };
+            if (bad != null) {
+                throw new PuppetProtocolException("the puppet's " + bad + ": refused");
             }
             String name = tap.name();
             try {
                 switch (r.request()) {
                     case PuppetWire.SIOCSIFHWADDR -> Interfaces.setMac(name, Arrays.copyOf(r.data(), 6));
                     case PuppetWire.SIOCSIFMTU -> Interfaces.setMtu(name, mtu(r.mtu()));
-                    case PuppetWire.SIOCSIFADDR -> Interfaces.setIpv4Address(name, v4(r));
+                    case PuppetWire.SIOCSIFADDR -> {
+                        Interfaces.setIpv4Address(name, v4(r));
+                        appliedIpv4 = v4(r);
+                    }
                     case PuppetWire.SIOCSIFDSTADDR -> Interfaces.setIpv4PeerAddress(name, v4(r));
                     case PuppetWire.SIOCSIFBRDADDR -> Interfaces.setIpv4Broadcast(name, v4(r));
                     case PuppetWire.SIOCSIFNETMASK -> Interfaces.setIpv4Netmask(name, v4(r));
@@ -316,14 +366,20 @@ public final class MasterSide implements AutoCloseable {
             return m;
         }
 
-        private void addIpv6(byte[] p) {
-            if (!settings.configure()) {
-                log.debug("IPv6 address left alone (-C)");
+        private void addIpv6(byte[] p) throws IOException {
+            if (!settings.configure() || !settings.addresses()) {
+                log.debug("IPv6 address left alone (" + (settings.configure() ? "--no-routes" : "-C") + ")");
                 return;
             }
+            // Inet6Address's own factory: InetAddress.getByAddress would make ::ffff:a.b.c.d an Inet4Address.
+            Inet6Address a = Inet6Address.getByAddress(null, Arrays.copyOf(p, 16), -1);
+            String bad = PeerParameters.ipv6Problem(a, p[16] & 0xff, ++ipv6Records);
+            if (bad != null) {
+                throw new PuppetProtocolException("the puppet's " + bad + ": refused");
+            }
             try {
-                Inet6Address a = (Inet6Address) InetAddress.getByAddress(Arrays.copyOf(p, 16));
                 Interfaces.addIpv6Address(tap.name(), a, p[16] & 0xff);
+                appliedIpv6.add(new Interfaces.Address(a, p[16] & 0xff, null));
                 log.debug("IPv6 address " + a.getHostAddress() + "/" + (p[16] & 0xff) + " applied");
             } catch (IOException e) {
                 log.info("IPv6 address not applied: " + e.getMessage());
@@ -340,7 +396,7 @@ public final class MasterSide implements AutoCloseable {
             }
             configuredHere = true;
             if (!leftAlone.isEmpty()) {
-                log.info("the puppet's settings left alone (-C): " + String.join(", ", leftAlone));
+                log.info("the puppet's settings left alone (" + (settings.configure() ? "--no-routes" : "-C") + "): " + String.join(", ", leftAlone));
             }
             if (configuredOnce) {
                 return;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.Socket;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.tapline.link.PcapLink;
@@ -44,11 +43,11 @@ public final class PuppetSide {
      * Serves one connection until either side ends it; returns how it ended. {@code exclusion}: a
      * tcpdump filter of the traffic to leave out, or null for none (-B).
      */
-    public End run(Socket s, boolean connector, int version, String exclusion) {
-        Session session = new Session(s, log, counters);
+    public End run(Greeted g, String exclusion) {
+        Session session = new Session(g, log, counters);
         current = session;
         try {
-            return session.run(connector, version, exclusion);
+            return session.run(g.connector, g.version, exclusion);
         } finally {
             current = null;
         }
@@ -66,18 +65,12 @@ public final class PuppetSide {
         private final AtomicReference<IOException> linkFailure = new AtomicReference<>();
         private PacketSocket offloadSocket;
 
-        Session(Socket socket, PuppetLog log, Counters counters) {
-            super(socket, log, counters);
+        Session(Greeted g, PuppetLog log, Counters counters) {
+            super(g, log, counters);
         }
 
-        End run(boolean connector, int version, String exclusion) {
+        End run(boolean connector, int v, String exclusion) {
             String iface = settings.iface();
-            int v;
-            try {
-                v = Handshake.run(connector, version, in, socket.getOutputStream());
-            } catch (IOException e) {
-                return ended(e);
-            }
             PcapLink link;
             try {
                 link = PcapLink.open(iface, PcapHandle.Options.defaults().withImmediate(true));
@@ -110,7 +103,7 @@ public final class PuppetSide {
                 log.info("communication established with " + socket.getRemoteSocketAddress() + " (etherpuppet protocol "
                         + PuppetWire.versionText(v) + ")");
                 capture = Thread.ofPlatform().name("puppet-capture-" + iface).daemon().start(() -> out.pumpFrom(link, socket, linkFailure));
-                return inject(link, connector, version);
+                return inject(link, connector, v);
             } finally {
                 link.wakeUp();
                 close(); // a capture thread busy with frames stops at its next write
@@ -169,6 +162,10 @@ public final class PuppetSide {
                         }
                     }
                     case OFFLOADED -> {
+                        String bad = OffloadCheck.problem(in.frame());
+                        if (bad != null) {
+                            return new End(End.Outcome.PROTOCOL, "the master sent " + bad, out.tapline());
+                        }
                         counters.receivedFrames.incrementAndGet();
                         counters.receivedBytes.addAndGet(in.frameLength() - PuppetWire.VNET_HDR);
                         try {

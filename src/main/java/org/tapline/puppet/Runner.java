@@ -9,12 +9,13 @@ import java.util.concurrent.TimeUnit;
  * Runs one side (puppet or master) over the connections an {@link Endpoint} gives: one
  * connection for an etherpuppet peer, as etherpuppet does; with a tapline peer, a connection lost
  * without a goodbye is made again (the dialler retries after 1, 2, 4 ... 30 s; the listener waits
- * for the peer), and the master's TAP stays meanwhile.
+ * for the peer), and the master's TAP stays meanwhile. A dialler whose handshake timed out tries
+ * again the same way, unless --no-reconnect.
  */
 public final class Runner {
     /** One side's work on a connection. */
     public interface Side {
-        End run(Socket socket, boolean connector);
+        End run(Greeted connection);
 
         void stop();
     }
@@ -22,16 +23,15 @@ public final class Runner {
     private static final int MAX_BACKOFF_SECONDS = 30;
 
     private final Endpoint endpoint;
-    private final PuppetTls tls;
+    private final Handshake handshake;
     private final boolean reconnect;
     private final Side side;
     private final PuppetLog log;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    /** {@code tls} may be null (plain TCP, as etherpuppet). */
-    public Runner(Endpoint endpoint, PuppetTls tls, boolean reconnect, Side side, PuppetLog log) {
+    public Runner(Endpoint endpoint, Handshake handshake, boolean reconnect, Side side, PuppetLog log) {
         this.endpoint = endpoint;
-        this.tls = tls;
+        this.handshake = handshake;
         this.reconnect = reconnect;
         this.side = side;
         this.log = log;
@@ -53,9 +53,20 @@ public final class Runner {
         boolean again = false;
         int backoff = 1;
         while (true) {
-            Socket s;
+            Greeted g = null;
+            String retry;
             try {
-                s = endpoint.next();
+                g = endpoint.next(handshake);
+                retry = null;
+            } catch (Handshake.Failed e) {
+                if (stopping()) {
+                    return new End(End.Outcome.STOPPED, "stopped", again);
+                }
+                if (e.kind != Handshake.Kind.TIMEOUT || !reconnect || !endpoint.connector()) {
+                    return e.end;
+                }
+                // A listener that stalls our handshake may be busy or stuck: as with a refused connection, try again.
+                retry = e.getMessage();
             } catch (IOException e) {
                 if (stopping()) {
                     return new End(End.Outcome.STOPPED, "stopped", again);
@@ -63,34 +74,21 @@ public final class Runner {
                 if (!again || !endpoint.connector()) {
                     return new End(End.Outcome.FAILED, e.getMessage(), false);
                 }
-                log.info(e.getMessage() + "; trying again in " + backoff + " s");
+                retry = e.getMessage();
+            }
+            if (retry != null) {
+                log.info(retry + "; trying again in " + backoff + " s");
                 if (pause(backoff)) {
                     return new End(End.Outcome.STOPPED, "stopped", true);
                 }
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_SECONDS);
                 continue;
             }
-            if (tls != null) {
-                try {
-                    s = tls.wrap(s, endpoint.connector());
-                    log.info("TLS session with " + s.getRemoteSocketAddress());
-                } catch (IOException e) {
-                    close(s);
-                    String why = e.getMessage().startsWith("TLS") ? e.getMessage() : "TLS: " + e.getMessage();
-                    if (stopping()) {
-                        return new End(End.Outcome.STOPPED, "stopped", again);
-                    }
-                    if (!endpoint.connector()) {
-                        log.info("refused a connection: " + why);
-                        continue;
-                    }
-                    return new End(End.Outcome.PROTOCOL, why, false);
-                }
-            }
+            Socket s = g.socket();
             long started = System.nanoTime();
             End end;
             try {
-                end = side.run(s, endpoint.connector());
+                end = side.run(g);
             } catch (java.io.UncheckedIOException e) {
                 end = new End(End.Outcome.LOST, "connection lost: " + e.getCause().getMessage(), again);
             }

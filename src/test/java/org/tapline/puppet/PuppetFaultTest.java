@@ -142,6 +142,11 @@ class PuppetFaultTest {
         GARBAGE_TO_PUPPET(false, "unknown command 0x8007"),
         /** Our puppet dials a fake master that acknowledges tapline mode and announces a 16 MiB record. */
         OVERSIZED_TO_PUPPET(false, "16777215-byte record"),
+        /**
+         * Our puppet dials a fake master that acknowledges tapline mode and sends an OFFLOADED frame
+         * whose virtio header asks the puppet's kernel for UDP fragmentation (no TAP sends that).
+         */
+        BAD_OFFLOAD_TO_PUPPET(false, "GSO type 0x03"),
         /** A fake master dials our listening puppet and sends a version no etherpuppet has. */
         VERSION_TO_PUPPET(false, "protocol version mismatch");
 
@@ -222,6 +227,18 @@ class PuppetFaultTest {
                 if (fake == Fake.OVERSIZED_TO_PUPPET) {
                     out.write(PuppetWire.command(PuppetWire.CMD_ACK));
                     out.writeInt(0x00ff_ffff);
+                } else if (fake == Fake.BAD_OFFLOAD_TO_PUPPET) {
+                    out.write(PuppetWire.command(PuppetWire.CMD_ACK));
+                    byte[] frame = new byte[PuppetWire.VNET_HDR + 14 + 20 + 8 + 1200];
+                    frame[0] = 1; // NEEDS_CSUM
+                    frame[1] = 3; // VIRTIO_NET_HDR_GSO_UDP
+                    frame[4] = (byte) 200; // gso_size 200, little-endian
+                    frame[6] = 34; // csum_start: the UDP header
+                    frame[8] = 6; // csum_offset: the UDP checksum
+                    frame[PuppetWire.VNET_HDR + 12] = 0x08; // IPv4
+                    frame[PuppetWire.VNET_HDR + 14] = 0x45;
+                    frame[PuppetWire.VNET_HDR + 14 + 9] = 17; // UDP
+                    out.write(PuppetWire.record(PuppetWire.REC_OFFLOADED, frame));
                 } else {
                     out.write(new byte[] {(byte) 0x80, 0x07});
                 }
