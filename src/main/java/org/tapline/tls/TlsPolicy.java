@@ -45,10 +45,14 @@ public final class TlsPolicy {
         return suite.startsWith("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("_CHACHA20_POLY1305_"));
     }
 
+    private static String[] allowed(String[] suites) {
+        return Arrays.stream(suites).filter(TlsPolicy::allowed).toArray(String[]::new);
+    }
+
     /** {@code p} with the policy's protocols and suites (in the JDK's order of preference). */
     public static SSLParameters apply(SSLParameters p) {
         p.setProtocols(PROTOCOLS);
-        p.setCipherSuites(Arrays.stream(p.getCipherSuites()).filter(TlsPolicy::allowed).toArray(String[]::new));
+        p.setCipherSuites(allowed(p.getCipherSuites()));
         return p;
     }
 
@@ -134,7 +138,7 @@ public final class TlsPolicy {
 
         @Override
         public String[] getDefaultCipherSuites() {
-            return Arrays.stream(inner.getDefaultCipherSuites()).filter(TlsPolicy::allowed).toArray(String[]::new);
+            return allowed(inner.getDefaultCipherSuites());
         }
 
         @Override
@@ -193,7 +197,7 @@ public final class TlsPolicy {
 
         @Override
         public String[] getDefaultCipherSuites() {
-            return Arrays.stream(inner.getDefaultCipherSuites()).filter(TlsPolicy::allowed).toArray(String[]::new);
+            return allowed(inner.getDefaultCipherSuites());
         }
 
         @Override
