@@ -37,12 +37,30 @@ final class OwnTraffic {
         return String.join(" or ", terms);
     }
 
-    /** The expression for the sockets this process holds now; an IOException when there is none or /proc cannot be read. */
-    static String current() throws IOException {
+    /** The last scan: DataChannel.OPENED and System.nanoTime() when it was made, and its expression. */
+    private record Scan(long opened, long at, String expression) {}
+
+    /** How old a scan may be before every capture's once-a-second renewal makes a new one. */
+    private static final long SCAN_NANOS = 900_000_000L;
+    /** Shared by every capture, so the daemon reads /proc once a second, not once per capture. Guarded by OwnTraffic.class. */
+    private static Scan last;
+
+    /**
+     * The expression for the sockets this process holds now (a scan at most a second old, and
+     * none older than the last data socket opened); an IOException when there is none or /proc
+     * cannot be read.
+     */
+    static synchronized String current() throws IOException {
+        long opened = DataChannel.OPENED.get();
+        long now = System.nanoTime();
+        if (last != null && last.opened() == opened && now - last.at() < SCAN_NANOS) {
+            return last.expression();
+        }
         String e = expression(SocketTable.ours());
         if (e.isEmpty()) {
             throw new IOException("cannot leave the daemon's own connections out of the capture: none found in /proc/thread-self/net");
         }
+        last = new Scan(opened, now, e);
         return e;
     }
 
