@@ -159,8 +159,8 @@ final class RpcapdCommand implements Callable<Integer> {
         if (daemonize && inetd) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-d and -i cannot be used together");
         }
-        if (daemonize) {
-            return Background.detach("rpcapd", "-d");
+        if (daemonize && !Background.detached()) {
+            return Background.detach("rpcapd");
         }
         DaemonLog log = new DaemonLog(System.err, debug);
         DaemonSettings settings = commandLineSettings();

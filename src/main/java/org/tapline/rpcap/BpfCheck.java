@@ -8,7 +8,7 @@ import org.tapline.os.BpfProgram;
  * Checks a classic BPF program from the wire the way the kernel's {@code bpf_check_classic}
  * does before it reaches libpcap (whose own interpreter had CVE-2026-0799, -31911, -31912,
  * -6244 and -6554): known opcodes only, scratch memory index below 16, no division or modulo
- * by the constant 0, every jump forward and inside the program, a RET at the end.
+ * by the constant 0, no shift by a constant of 32 or more, every jump forward and inside the program, a RET at the end.
  */
 public final class BpfCheck {
     // net/bpf.h instruction classes and fields.
@@ -24,6 +24,9 @@ public final class BpfCheck {
     private static final int OP_MASK = 0xf0;
     private static final int ALU_DIV = 0x30;
     private static final int ALU_MOD = 0x90;
+    private static final int ALU_LSH = 0x60;
+    private static final int ALU_RSH = 0x70;
+    private static final int SHIFT_LIMIT = 32;
     private static final int SRC_X = 0x08;
     private static final int JA = 0x00;
     private static final int MEM_WORDS = 16;
@@ -82,6 +85,10 @@ public final class BpfCheck {
                     int op = code & OP_MASK;
                     if ((op == ALU_DIV || op == ALU_MOD) && (code & SRC_X) == 0 && k == 0) {
                         return "instruction " + pc + ": division by the constant 0";
+                    }
+                    // net/core/filter.c bpf_check_classic: BPF_LSH/BPF_RSH by a constant of 32 or more is -EINVAL.
+                    if ((op == ALU_LSH || op == ALU_RSH) && (code & SRC_X) == 0 && k >= SHIFT_LIMIT) {
+                        return "instruction " + pc + ": shift by the constant " + k + " (at most 31)";
                     }
                 }
                 case JMP -> {

@@ -16,8 +16,10 @@ public final class ConfigFile {
     private ConfigFile() {}
 
     /**
-     * Applies {@code text} on top of {@code base} with rpcapd's loading rules: the allow-list
-     * and the active list are replaced by the file's, null auth changes only if the file sets it.
+     * Applies {@code text} on top of {@code base} (the command line's {@code -l}, {@code -a},
+     * {@code -n}): each setting the file states replaces the base's (its PassiveClient lines
+     * replace {@code -l}, as in rpcapd), and each it does not state is the base's. Unlike rpcapd,
+     * a file without PassiveClient lines leaves {@code -l} in force rather than allowing anyone.
      */
     public static Result parse(String text, DaemonSettings base) {
         List<String> passive = new ArrayList<>();
@@ -67,7 +69,8 @@ public final class ConfigFile {
                 default -> warnings.add("line " + n + " has an unknown parameter " + name);
             }
         }
-        DaemonSettings s = new DaemonSettings(passive, active, nullAuth == null ? base.nullAuthPermit() : nullAuth);
+        DaemonSettings s = new DaemonSettings(passive.isEmpty() ? base.passiveClients() : passive,
+                active.isEmpty() ? base.activeClients() : active, nullAuth == null ? base.nullAuthPermit() : nullAuth);
         return new Result(s, warnings);
     }
 

@@ -2,7 +2,6 @@ package org.tapline.rpcap;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -15,39 +14,50 @@ import org.tapline.os.PcapStats;
 
 /**
  * One running remote capture: a {@link PcapLink} whose packets a named platform thread frames
- * into PACKET messages, many per write, on the {@link DataChannel}. Packets of the daemon's own
- * control and data connections are left out. Sampling (SETSAMPLING) is applied here.
+ * into PACKET messages, many per write, on the {@link DataChannel}. Packets of every connection
+ * of the daemon ({@link OwnTraffic}) are left out, unless {@code --capture-own-traffic}: the
+ * exclusion is built before STARTCAP is answered (a capture that cannot have it does not start)
+ * and renewed when data sockets open and every second. Sampling (SETSAMPLING) is applied here.
  *
  * <p>Threads: the pump thread owns the framer and the counters it updates ({@code sent} is
- * volatile for STATS); the control thread calls the other methods. {@link #close} stops the
+ * volatile for STATS) and, once started, the exclusion filter; the control thread calls the other methods. {@link #close} stops the
  * pump and waits for it before closing the link and the channel.
  */
 final class LiveCapture implements ServerSession.Capture {
     private static final int BATCH = 256;
     private static final int WAIT_MILLIS = 100;
     private static final int WRITE_BUFFER = 512 * 1024;
+    private static final long RENEW_NANOS = 1_000_000_000L;
 
     private final PcapLink link;
     private final DataChannel channel;
     private final int snaplen;
-    private final InetSocketAddress controlLocal;
-    private final InetSocketAddress controlRemote;
     private final Consumer<String> onFailure;
     private final boolean excludeOwnTraffic;
+    /** The own-traffic exclusion (null: none needed or none wanted); made and used by the pump thread only (its arena is confined). */
+    private BpfFilter exclusion;
+    /** The expression {@link #exclusion} was compiled from. */
+    private String excluded;
     private volatile Requests.Sampling sampling = new Requests.Sampling(Rpcap.SAMP_NOSAMP, 0);
     private volatile boolean stopping;
     private volatile long sent;
     private Thread pump;
 
-    LiveCapture(PcapLink link, DataChannel channel, int snaplen, InetSocketAddress controlLocal, InetSocketAddress controlRemote,
-                boolean excludeOwnTraffic, Consumer<String> onFailure) {
+    /** Fails when the exclusion of the daemon's own traffic cannot be built (then STARTCAP fails). */
+    LiveCapture(PcapLink link, DataChannel channel, int snaplen, boolean excludeOwnTraffic, Consumer<String> onFailure)
+            throws IOException {
         this.link = link;
         this.channel = channel;
         this.snaplen = snaplen;
-        this.controlLocal = controlLocal;
-        this.controlRemote = controlRemote;
         this.excludeOwnTraffic = excludeOwnTraffic;
         this.onFailure = onFailure;
+        if (excludeOwnTraffic) {
+            // Built once here only to fail STARTCAP if it cannot be; the pump builds its own.
+            BpfFilter check = OwnTraffic.compile(OwnTraffic.current(), link.linkType(), snaplen);
+            if (check != null) {
+                check.close();
+            }
+        }
     }
 
     static PcapHandle.Options options(Requests.StartCapture req) {
@@ -76,49 +86,42 @@ final class LiveCapture implements ServerSession.Capture {
     @Override
     public void begin() throws IOException {
         channel.open();
-        String exclusion = excludeOwnTraffic ? exclusion() : null;
-        pump = Thread.ofPlatform().name("rpcap-capture-" + link.name()).daemon().start(() -> pump(exclusion));
+        pump = Thread.ofPlatform().name("rpcap-capture-" + link.name()).daemon().start(this::pump);
     }
 
-    /** Our control and data connections as a filter expression, or null. */
-    private String exclusion() {
-        StringBuilder e = new StringBuilder();
-        append(e, controlLocal, controlRemote, "tcp");
-        append(e, channel.local(), channel.remote(), channel.oneMessageEach() ? "udp" : "tcp");
-        return e.isEmpty() ? null : e.toString();
-    }
-
-    /** The compiled exclusion, owned by the pump thread (null if libpcap cannot say it for this link). */
-    private BpfFilter compile(String expression) {
-        if (expression == null) {
-            return null;
+    /** Builds the exclusion again when data sockets opened or a second went by; false if it cannot be built. */
+    private boolean renew(long[] renewed) {
+        long opened = DataChannel.OPENED.get();
+        long now = System.nanoTime();
+        if (opened == renewed[0] && now - renewed[1] < RENEW_NANOS) {
+            return true;
         }
         try {
-            return BpfFilter.compile(link.linkType(), snaplen, expression);
-        } catch (IOException notExpressible) {
-            return null;
+            String e = OwnTraffic.current();
+            if (!e.equals(excluded)) {
+                BpfFilter fresh = OwnTraffic.compile(e, link.linkType(), snaplen);
+                if (exclusion != null) {
+                    exclusion.close();
+                }
+                exclusion = fresh;
+                excluded = e;
+            }
+        } catch (IOException e) {
+            onFailure.accept(e.getMessage());
+            return false;
         }
+        renewed[0] = opened;
+        renewed[1] = now;
+        return true;
     }
 
-    private static void append(StringBuilder e, InetSocketAddress a, InetSocketAddress b, String proto) {
-        if (a == null || b == null) {
-            return;
-        }
-        if (!e.isEmpty()) {
-            e.append(" or ");
-        }
-        e.append('(').append(proto).append(" and host ").append(a.getAddress().getHostAddress()).append(" and host ")
-                .append(b.getAddress().getHostAddress()).append(" and port ").append(a.getPort()).append(" and port ")
-                .append(b.getPort()).append(')');
-    }
-
-    private void pump(String exclusionExpression) {
-        BpfFilter exclusion = compile(exclusionExpression);
+    private void pump() {
         PacketFramer framer = new PacketFramer(ByteBuffer.allocate(Math.max(WRITE_BUFFER, PacketFramer.OVERHEAD + snaplen)));
         long[] counters = new long[2]; // [0] packets seen (for 1-every-N), [1] last forwarded time (first-after-N-ms)
-        FrameSink sink = (linkType, ts, len, data) -> forward(framer, exclusion, counters, ts, len, data);
+        FrameSink sink = (linkType, ts, len, data) -> forward(framer, counters, ts, len, data);
+        long[] renewed = {-1, 0}; // DataChannel.OPENED and System.nanoTime() when the exclusion was last built
         try {
-            while (!stopping) {
+            while (!stopping && (!excludeOwnTraffic || renew(renewed))) {
                 int n = link.receive(sink, BATCH, WAIT_MILLIS);
                 if (n < 0) {
                     break;
@@ -132,11 +135,12 @@ final class LiveCapture implements ServerSession.Capture {
         } finally {
             if (exclusion != null) {
                 exclusion.close();
+                exclusion = null;
             }
         }
     }
 
-    private void forward(PacketFramer framer, BpfFilter exclusion, long[] counters, long ts, int len, MemorySegment data)
+    private void forward(PacketFramer framer, long[] counters, long ts, int len, MemorySegment data)
             throws IOException {
         if (exclusion != null && exclusion.matches(data, len)) {
             return;

@@ -59,10 +59,9 @@ final class LocalHost implements ServerSession.Host {
             } else if (activeMode || (req.flags() & Rpcap.FLAG_SERVEROPEN) != 0) {
                 channel = DataChannel.connect(peer, req.port(), tls);
             } else {
-                channel = DataChannel.passive(peer, dataPort, tls);
+                channel = DataChannel.passive(controlLocal, controlRemote, dataPort, tls);
             }
-            return new LiveCapture(link, channel, LiveCapture.snaplenOf(req), controlLocal, controlRemote, excludeOwnTraffic,
-                    onCaptureFailure);
+            return new LiveCapture(link, channel, LiveCapture.snaplenOf(req), excludeOwnTraffic, onCaptureFailure);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close();

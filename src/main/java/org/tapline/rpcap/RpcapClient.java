@@ -151,11 +151,11 @@ public final class RpcapClient implements AutoCloseable {
     static SSLSocket handshake(Socket s, String host, Tls tls) throws IOException {
         SSLSocket t = (SSLSocket) tls.context().getSocketFactory().createSocket(s, host, s.getPort(), true);
         t.setUseClientMode(true);
+        SSLParameters p = org.tapline.tls.TlsPolicy.apply(t.getSSLParameters());
         if (tls.verify()) {
-            SSLParameters p = t.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS");
-            t.setSSLParameters(p);
         }
+        t.setSSLParameters(p);
         try {
             t.startHandshake();
         } catch (IOException e) {

@@ -25,7 +25,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS contexts from PEM files as rpcapd (and tapline puppet) take them ({@code -K key.pem}, {@code -X cert.pem}),
- * with the JDK's own TLS (1.2 and 1.3). Keys must be PKCS#8 ("BEGIN PRIVATE KEY", what OpenSSL 3
+ * with the JDK's own TLS under {@link TlsPolicy} (1.3, and 1.2 with AEAD suites only). Keys must be PKCS#8 ("BEGIN PRIVATE KEY", what OpenSSL 3
  * writes); a PKCS#1 or SEC1 key gets a message with the command that converts it.
  */
 public final class TlsFiles {
@@ -35,7 +35,7 @@ public final class TlsFiles {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(keyManagers(keyFile, certFile), null, null);
-            return ctx;
+            return TlsPolicy.restrict(ctx);
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS setup from " + keyFile + " and " + certFile + " failed: " + e.getMessage(), e);
         }
