@@ -9,7 +9,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:-$here}
-A=prn-a; B=prn-b; raw=$(mktemp /tmp/varied-raw.XXXXXX); dump=; any=
+A=tl-prn-a; B=tl-prn-b; raw=$(mktemp); dump=; any=
 cleanup() {
     for p in $dump $any; do kill "$p" 2>/dev/null || true; done
     ip netns del $A 2>/dev/null || true; ip netns del $B 2>/dev/null || true; rm -f "$raw"
