@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import org.tapline.pcap.FileErrors;
 import org.tapline.rpcap.AddressText;
 import org.tapline.rpcap.ConfigFile;
 import org.tapline.rpcap.ConfigReload;
@@ -22,7 +23,6 @@ import org.tapline.rpcap.CredentialsFile;
 import org.tapline.rpcap.DaemonConfig;
 import org.tapline.rpcap.DaemonLog;
 import org.tapline.rpcap.DaemonSettings;
-import org.tapline.rpcap.FileReason;
 import org.tapline.rpcap.Passwords;
 import org.tapline.rpcap.Limits;
 import org.tapline.rpcap.RpcapServer;
@@ -168,7 +168,7 @@ final class RpcapdCommand implements Callable<Integer> {
             try {
                 Files.writeString(saveFile, ConfigFile.format(settings), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new IOException("cannot save the settings to " + FileReason.of(saveFile, e), e);
+                throw new IOException("cannot save the settings to " + FileErrors.text(saveFile, e), e);
             }
         }
         ConfigReload reload = configFile == null ? null : new ConfigReload(configFile, log);

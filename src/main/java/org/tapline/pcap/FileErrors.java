@@ -45,12 +45,19 @@ public final class FileErrors {
 
     /** One line: the path and the reason. */
     public static IOException explain(Path path, FileSystemException e) {
+        return new IOException(text(path, e), e);
+    }
+
+    /** "PATH: reason" for any failure on a file, strerror's words where the JDK has only a type. */
+    public static String text(Path path, IOException e) {
         String reason = switch (e) {
             case NoSuchFileException x -> "No such file or directory";
             case AccessDeniedException x -> "Permission denied";
             case FileAlreadyExistsException x -> "File exists";
-            default -> e.getReason() != null ? e.getReason() : "I/O error";
+            case FileSystemException f when f.getReason() != null -> f.getReason();
+            case FileSystemException f -> "I/O error";
+            default -> String.valueOf(e.getMessage());
         };
-        return new IOException(path + ": " + reason, e);
+        return path + ": " + reason;
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.tapline.pcap.FileErrors;
+
 /**
  * The {@code -f} config file: read once at start (a file that cannot be read stops the daemon,
  * so a typo in the path cannot silently drop an allow-list) and again on SIGHUP (then a file
@@ -41,7 +43,7 @@ public final class ConfigReload {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IOException("config file " + FileReason.of(file, e), e);
+            throw new IOException("config file " + FileErrors.text(file, e), e);
         }
         ConfigFile.Result r = ConfigFile.parse(text, this.commandLine);
         for (String w : r.warnings()) {

@@ -10,6 +10,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.tapline.pcap.FileErrors;
+
 /**
  * tapline's own credentials for users that are not system accounts: one line per user,
  * {@code name:pbkdf2-sha256:iterations:salt:hash} (salt and hash in base64), made with
@@ -48,7 +50,7 @@ public final class CredentialsFile {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IOException("credentials file " + FileReason.of(file, e), e);
+            throw new IOException("credentials file " + FileErrors.text(file, e), e);
         }
         for (String raw : lines) {
             n++;
