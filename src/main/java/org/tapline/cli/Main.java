@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tapline", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Capture, serve and mirror network interfaces of this and other machines.",
-        subcommands = {ListCommand.class, CaptureCommand.class, SendCommand.class, RpcapdCommand.class, PuppetCommand.class,
+        subcommands = {ListCommand.class, CaptureCommand.class, SendCommand.class, RpcapdCommand.class, PuppetCommand.class, StackCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,21 @@
+package org.tapline.stack;
+
+/** What the stack's loop has seen and done; written by the loop only, read by anyone. */
+public final class Counters {
+    public volatile long framesIn;
+    public volatile long framesOut;
+    public volatile long arpAnswered;
+    public volatile long echoesAnswered;
+    public volatile long malformed;
+    /** IPv4 fragments: dropped until reassembly comes (a later slice). */
+    public volatile long fragmentsDropped;
+    /** Well-formed frames this slice does not handle (IPv6, UDP, TCP, other hosts' traffic). */
+    public volatile long ignored;
+
+    /** The line printed when the stack ends. */
+    public String line() {
+        return framesIn + " frames in, " + framesOut + " frames out, " + arpAnswered + " ARP answered, "
+                + echoesAnswered + " echoes answered, " + malformed + " malformed dropped, "
+                + fragmentsDropped + " fragments dropped, " + ignored + " ignored";
+    }
+}
