@@ -28,6 +28,7 @@ public final class NetStack {
     private final CaptureWriter trace;
     private final int traceInterface;
     private volatile boolean stopped;
+    /** A failure writing the trace, thrown by the loop. */
     private IOException sendFailure;
 
     /**
@@ -100,16 +101,23 @@ public final class NetStack {
         return host.mac();
     }
 
-    /** Called inside {@link Host#receive}: a failure is kept and thrown by the loop. */
+    /**
+     * Called inside {@link Host#receive}. A frame the link refuses is counted and lost, as a
+     * NIC drops it (a TAP refuses writes while its interface is down); a link that is gone ends
+     * the loop through {@code receive}. A trace file that fails ends the loop.
+     */
     private void transmit(MemorySegment frame) {
-        if (sendFailure != null) {
-            return;
-        }
         try {
             traceFrame(System.currentTimeMillis() * 1_000_000L, frame);
+        } catch (IOException e) {
+            if (sendFailure == null) {
+                sendFailure = e;
+            }
+        }
+        try {
             link.send(frame);
         } catch (IOException e) {
-            sendFailure = e;
+            counters.sendErrors++;
         }
     }
 
