@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** What a tcpdump user sees first: the command list, help text and usage errors. */
 class HelpTest {
-    private static final List<String> COMMANDS = List.of("list", "capture", "send", "rpcapd", "puppet");
+    private static final List<String> COMMANDS = List.of("list", "capture", "send", "rpcapd", "puppet", "stack");
 
     @Test
     void noCommandNamesEveryCommandAndPointsToHelp() {

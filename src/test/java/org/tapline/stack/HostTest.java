@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,7 +37,7 @@ class HostTest {
     private final Counters counters = new Counters();
     private final List<String> sent = new ArrayList<>();
     private final Host host = new Host(US, List.of(Ipv4Interface.parse("10.0.0.124/24")), counters,
-            f -> sent.add(HexFormat.of().formatHex(f.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))));
+            f -> sent.add(HexFormat.of().formatHex(f.toArray(ValueLayout.JAVA_BYTE))));
 
     @Test
     void arpRequestForUsIsAnsweredAndTheSenderLearned() {
@@ -90,14 +91,14 @@ class HostTest {
     @Test
     void badIpChecksumIsCountedAndDropped() {
         MemorySegment f = echo(OURS, 1, 1, new byte[8]);
-        f.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 14 + 10, (byte) (f.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 24) ^ 1));
+        f.set(ValueLayout.JAVA_BYTE, 14 + 10, (byte) (f.get(ValueLayout.JAVA_BYTE, 24) ^ 1));
         assertDropped(f);
     }
 
     @Test
     void badIcmpChecksumIsCountedAndDropped() {
         MemorySegment f = echo(OURS, 1, 1, new byte[8]);
-        f.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 14 + 20 + 8, (byte) 1);
+        f.set(ValueLayout.JAVA_BYTE, 14 + 20 + 8, (byte) 1);
         assertDropped(f);
     }
 
@@ -111,8 +112,36 @@ class HostTest {
     @Test
     void badIhlIsCountedAndDropped() {
         MemorySegment f = echo(OURS, 1, 1, new byte[8]);
-        f.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 14, (byte) 0x44);
+        f.set(ValueLayout.JAVA_BYTE, 14, (byte) 0x44);
         assertDropped(f);
+    }
+
+    @Test
+    void optionsAreSteppedOverAndTheReplyHasNone() {
+        // The golden request with a 4-byte option (NOP NOP NOP EOL): IHL 6, header checksum redone.
+        MemorySegment plain = echo(OURS, 0x1234, 1, new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'});
+        MemorySegment f = MemorySegment.ofArray(new byte[(int) plain.byteSize() + 4]);
+        MemorySegment.copy(plain, 0, f, 0, 34);
+        MemorySegment.copy(plain, 34, f, 38, plain.byteSize() - 34);
+        byte[] opts = {1, 1, 1, 0};
+        MemorySegment.copy(MemorySegment.ofArray(opts), 0, f, 34, 4);
+        f.set(ValueLayout.JAVA_BYTE, 14, (byte) 0x46);
+        f.set(ValueLayout.JAVA_BYTE, 17, (byte) (f.get(ValueLayout.JAVA_BYTE, 17) + 4));
+        f.set(ValueLayout.JAVA_BYTE, 24, (byte) 0);
+        f.set(ValueLayout.JAVA_BYTE, 25, (byte) 0);
+        int sum = org.tapline.packet.Checksum.internet(f, 14, 24);
+        f.set(ValueLayout.JAVA_BYTE, 24, (byte) (sum >> 8));
+        f.set(ValueLayout.JAVA_BYTE, 25, (byte) sum);
+        host.receive(f, 0);
+        assertEquals(List.of(ECHO_REPLY), sent);
+    }
+
+    @Test
+    void datagramsForAnotherHostAreIgnored() {
+        host.receive(echo(Ipv4Address.of("10.0.0.125"), 1, 1, new byte[8]), 0);
+        assertEquals(List.of(), sent);
+        assertEquals(1, counters.ignored);
+        assertEquals(0, counters.malformed);
     }
 
     @Test
