@@ -9,6 +9,8 @@ public final class Counters {
     public volatile long malformed;
     /** IPv4 fragments: dropped until reassembly comes (a later slice). */
     public volatile long fragmentsDropped;
+    /** Datagrams for a transport port no socket has. */
+    public volatile long noPort;
     /** Frames the link refused to send. */
     public volatile long sendErrors;
     /** Well-formed frames this slice does not handle (IPv6, UDP, TCP, other hosts' traffic). */
@@ -18,6 +20,6 @@ public final class Counters {
     public String line() {
         return framesIn + " frames in, " + framesOut + " frames out, " + arpAnswered + " ARP answered, "
                 + echoesAnswered + " echoes answered, " + malformed + " malformed dropped, "
-                + fragmentsDropped + " fragments dropped, " + ignored + " ignored, " + sendErrors + " send errors";
+                + fragmentsDropped + " fragments dropped, " + noPort + " to closed ports, " + ignored + " ignored, " + sendErrors + " send errors";
     }
 }

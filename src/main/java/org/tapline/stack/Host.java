@@ -2,21 +2,29 @@ package org.tapline.stack;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.tapline.packet.Arp;
 import org.tapline.packet.Ethernet;
 import org.tapline.packet.MacAddress;
+import org.tapline.stack.ip.Datagram;
+import org.tapline.stack.ip.IpAddress;
+import org.tapline.stack.ip.IpOutput;
 import org.tapline.stack.ip.Ipv4Input;
+import org.tapline.stack.ip.Ipv4Output;
+import org.tapline.stack.ip.Transport;
 import org.tapline.stack.neighbor.ArpCache;
 import org.tapline.stack.neighbor.ArpResponder;
 
 /**
  * The protocol state of one host on one Ethernet link: frames in, frames out, no I/O and no
  * clock of its own ({@code now} in nanoseconds is passed in). Answers use one output buffer,
- * reused for every frame. Used by one thread (the stack's loop, or a test).
+ * reused for every frame. Used by one thread at a time: the stack's loop or an API call, holding
+ * the stack's lock (or a test). Transports ({@link #addTransport}) receive their datagrams and
+ * send through {@link #ip()}.
  */
-public final class Host {
+public final class Host implements IpOutput {
     /** The largest Ethernet frame a reply can be: a TAP frame (64 KiB datagram and header). */
     private static final int OUT_BYTES = 65535 + Ethernet.HEADER_LENGTH;
 
@@ -28,13 +36,23 @@ public final class Host {
     private final ArpResponder arp;
     private final Ipv4Input ipv4;
     private final MemorySegment buffer = Arena.ofAuto().allocate(OUT_BYTES, 64);
+    private final Ipv4Output ipv4Out;
+    private final List<Transport> transports = new ArrayList<>();
+    /** The time of the frame or timer being handled. */
+    private long lastNow;
 
     public Host(MacAddress mac, List<Ipv4Interface> addresses, Counters counters, FrameOut out) {
+        this(mac, addresses, 1500, counters, out);
+    }
+
+    /** @param mtu the link's MTU: the largest IP datagram it carries */
+    public Host(MacAddress mac, List<Ipv4Interface> addresses, int mtu, Counters counters, FrameOut out) {
         this.mac = mac;
         this.addresses = List.copyOf(addresses);
         this.counters = counters;
         this.out = out;
         this.arp = new ArpResponder(mac, this::owns, arpCache);
+        this.ipv4Out = new Ipv4Output(mac, this.addresses, arpCache, mtu, buffer, this::sendFrame);
         this.ipv4 = new Ipv4Input(mac, new Ipv4Input.Addresses() {
             @Override
             public boolean owns(int ip) {
@@ -45,7 +63,22 @@ public final class Host {
             public boolean isBroadcast(int ip) {
                 return Host.this.isBroadcast(ip);
             }
-        });
+        }, this::deliver);
+    }
+
+    /** Adds an upper-layer protocol; one per protocol number. */
+    public void addTransport(Transport t) {
+        for (Transport have : transports) {
+            if (have.protocol() == t.protocol()) {
+                throw new IllegalArgumentException("protocol " + t.protocol() + " already has a transport");
+            }
+        }
+        transports.add(t);
+    }
+
+    /** How transports send. */
+    public IpOutput ip() {
+        return this;
     }
 
     /** Announces every address with a gratuitous ARP (RFC 5227 §3). */
@@ -57,6 +90,7 @@ public final class Host {
 
     /** Handles one received frame; malformed input is counted and dropped, never thrown. */
     public void receive(MemorySegment frame, long now) {
+        lastNow = now;
         counters.framesIn++;
         try {
             handle(frame, now);
@@ -96,6 +130,7 @@ public final class Host {
                         counters.echoesAnswered++;
                         send(ipv4.replyLength());
                     }
+                    case DELIVERED -> { }
                     case MALFORMED -> counters.malformed++;
                     case FRAGMENT_DROPPED -> counters.fragmentsDropped++;
                     case NOT_FOR_US, UNHANDLED -> counters.ignored++;
@@ -105,14 +140,68 @@ public final class Host {
         }
     }
 
+    /** Hands a datagram for us to its transport; false when none has its protocol. */
+    private boolean deliver(Datagram d) {
+        for (Transport t : transports) {
+            if (t.protocol() == d.protocol) {
+                // `now` of the frame being handled; transports keep no clock of their own
+                switch (t.receive(d, lastNow)) {
+                    case ACCEPTED -> { }
+                    case NO_PORT -> counters.noPort++;
+                    case MALFORMED -> counters.malformed++;
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Runs the timers due at {@code now}. */
     public void poll(long now) {
+        lastNow = now;
         arpCache.expire(now);
+        for (Transport t : transports) {
+            if (t.nextDeadline() - now <= 0) {
+                t.poll(now);
+            }
+        }
     }
 
     /** When {@link #poll} next has work, or {@link Long#MAX_VALUE}. */
     public long nextDeadline() {
-        return arpCache.nextDeadline();
+        long next = arpCache.nextDeadline();
+        for (Transport t : transports) {
+            next = Math.min(next, t.nextDeadline());
+        }
+        return next;
+    }
+
+    @Override
+    public Result send(IpAddress source, IpAddress destination, int protocol, int ttl, int flags,
+                       MemorySegment payload, int length, long now) {
+        if (!destination.isV4()) {
+            return Result.NO_ROUTE; // IPv6 comes in a later slice
+        }
+        return ipv4Out.send(source, destination, protocol, ttl, flags, payload, length, now);
+    }
+
+    @Override
+    public IpAddress sourceFor(IpAddress destination) {
+        if (!destination.isV4()) {
+            return null;
+        }
+        Ipv4Interface on = ipv4Out.onLink(destination.v4Bits());
+        return on == null ? null : IpAddress.of(on.address());
+    }
+
+    @Override
+    public int pathMtu(IpAddress destination) {
+        return ipv4Out.mtu();
+    }
+
+    @Override
+    public boolean isLocal(IpAddress address) {
+        return address.isV4() && owns(address.v4Bits());
     }
 
     public ArpCache arpCache() {
@@ -145,7 +234,11 @@ public final class Host {
     }
 
     private void send(int length) {
+        sendFrame(buffer.asSlice(0, length));
+    }
+
+    private void sendFrame(MemorySegment frame) {
         counters.framesOut++;
-        out.send(buffer.asSlice(0, length));
+        out.send(frame);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.tapline.link.Link;
 import org.tapline.packet.MacAddress;
@@ -13,18 +14,25 @@ import org.tapline.pcap.CaptureWriter;
 import org.tapline.pcap.InterfaceDescription;
 
 /**
- * A userspace host on one Ethernet link. One thread, the loop ({@link #run}), owns the link:
- * it reads frames, hands them to the {@link Host} with the time, sends what the host answers,
- * and wakes for the host's timers. {@link #stop} may be called from any thread.
+ * A userspace host on one Ethernet link. One thread, the loop ({@link #run}), reads the link:
+ * it hands frames to the {@link Host} with the time, sends what the host answers, and wakes
+ * for the host's timers. All protocol state is guarded by one lock ({@link #lock}, as lwIP's
+ * core lock): the loop holds it while it handles a frame or a timer, and socket calls from
+ * other threads hold it while they touch their socket, sending from their own thread.
+ * {@link #stop} may be called from any thread.
  */
 public final class NetStack {
-    /** The longest the loop sleeps, so that {@link #stop} is seen promptly. */
-    private static final int MAX_WAIT_MILLIS = 100;
+    /**
+     * The longest the loop sleeps: a timer a socket call sets while the loop waits is run at
+     * most this late (Linux's timer wheel at HZ=250 is 4 ms), and {@link #stop} is seen promptly.
+     */
+    private static final int MAX_WAIT_MILLIS = 10;
     private static final int BURST = 64;
 
     private final Link link;
     private final Host host;
     private final Counters counters = new Counters();
+    private final ReentrantLock lock = new ReentrantLock();
     private final CaptureWriter trace;
     private final int traceInterface;
     private volatile boolean stopped;
@@ -41,7 +49,22 @@ public final class NetStack {
         this.link = link;
         this.trace = trace;
         this.traceInterface = trace == null ? -1 : trace.addInterface(InterfaceDescription.of(1, 65535));
-        this.host = new Host(mac, addresses, counters, this::transmit);
+        this.host = new Host(mac, addresses, link.mtu(), counters, this::transmit);
+    }
+
+    /** Guards all protocol state: hold it to use {@link #host()} from another thread. */
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    /** The protocol state; only with {@link #lock} held (or before {@link #run}). */
+    public Host host() {
+        return host;
+    }
+
+    /** The stack's clock, in nanoseconds (monotonic). */
+    public static long now() {
+        return System.nanoTime();
     }
 
     /**
@@ -64,18 +87,34 @@ public final class NetStack {
 
     /** Runs until {@link #stop} or until the link fails or closes (then throws). */
     public void run() throws IOException {
-        host.start(System.nanoTime());
+        lock.lock();
+        try {
+            host.start(now());
+        } finally {
+            lock.unlock();
+        }
         checkSend();
         while (!stopped) {
-            long now = System.nanoTime();
-            long next = host.nextDeadline();
+            long now = now();
+            long next;
+            lock.lock();
+            try {
+                next = host.nextDeadline();
+            } finally {
+                lock.unlock();
+            }
             int wait = MAX_WAIT_MILLIS;
             if (next != Long.MAX_VALUE) {
                 wait = (int) Math.max(0, Math.min(MAX_WAIT_MILLIS, (next - now) / 1_000_000L));
             }
             int n = link.receive((linkType, ts, orig, data) -> {
-                traceFrame(ts, data);
-                host.receive(data, System.nanoTime());
+                lock.lock();
+                try {
+                    traceFrame(ts, data);
+                    host.receive(data, now());
+                } finally {
+                    lock.unlock();
+                }
             }, BURST, wait);
             checkSend();
             if (n < 0) {
@@ -84,7 +123,12 @@ public final class NetStack {
                 }
                 throw new IOException(link.name() + ": the link closed");
             }
-            host.poll(System.nanoTime());
+            lock.lock();
+            try {
+                host.poll(now());
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

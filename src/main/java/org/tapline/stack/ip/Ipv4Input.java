@@ -20,7 +20,14 @@ import org.tapline.stack.neighbor.ArpResponder;
  */
 public final class Ipv4Input {
     /** What {@link #receive} did with a datagram. */
-    public enum Outcome { ECHO_ANSWERED, NOT_FOR_US, FRAGMENT_DROPPED, UNHANDLED, MALFORMED }
+    public enum Outcome { ECHO_ANSWERED, DELIVERED, NOT_FOR_US, FRAGMENT_DROPPED, UNHANDLED, MALFORMED }
+
+    /** Where datagrams for an upper-layer protocol go: {@link #DELIVERED} when it took one. */
+    @FunctionalInterface
+    public interface Upper {
+        /** Returns false when no transport has the datagram's protocol. */
+        boolean deliver(Datagram d);
+    }
 
     /** Which IPv4 destinations this host accepts. */
     public interface Addresses {
@@ -33,12 +40,15 @@ public final class Ipv4Input {
 
     private final MacAddress mac;
     private final Addresses addresses;
+    private final Upper upper;
+    private final Datagram datagram = new Datagram();
     private int nextId;
     private int replyLength;
 
-    public Ipv4Input(MacAddress mac, Addresses addresses) {
+    public Ipv4Input(MacAddress mac, Addresses addresses, Upper upper) {
         this.mac = mac;
         this.addresses = addresses;
+        this.upper = upper;
     }
 
     /**
@@ -65,7 +75,18 @@ public final class Ipv4Input {
         // Options (IHL > 5) need nothing from a host that neither routes nor records: the
         // transport header is found by IHL, so they are stepped over (RFC 1122 §3.2.1.8).
         if (ip.protocol() != IpPacket.PROTO_ICMP) {
-            return Outcome.UNHANDLED;
+            Datagram d = datagram;
+            d.source = IpAddress.v4(ip.sourceBits());
+            d.destination = IpAddress.v4(dst);
+            d.protocol = ip.protocol();
+            d.ttl = ip.ttl();
+            d.trafficClass = ip.tos();
+            d.toGroup = broadcast || (dst >>> 28) == 0xe;
+            d.ifIndex = 0;
+            d.segment = ip.segment();
+            d.offset = ip.transportOffset();
+            d.length = ip.totalLength() - ip.headerLength();
+            return upper.deliver(d) ? Outcome.DELIVERED : Outcome.UNHANDLED;
         }
         Icmp icmp = Icmp.of(ip);
         if (icmp == null || !icmp.checksumOk()) {
