@@ -9,6 +9,7 @@ import org.tapline.packet.Arp;
 import org.tapline.packet.Ethernet;
 import org.tapline.packet.MacAddress;
 import org.tapline.stack.ip.Datagram;
+import org.tapline.stack.ip.EchoReplies;
 import org.tapline.stack.ip.IpAddress;
 import org.tapline.stack.ip.IpOutput;
 import org.tapline.stack.ip.Ipv4Input;
@@ -38,6 +39,7 @@ public final class Host implements IpOutput {
     private final MemorySegment buffer = Arena.ofAuto().allocate(OUT_BYTES, 64);
     private final Ipv4Output ipv4Out;
     private final List<Transport> transports = new ArrayList<>();
+    private EchoReplies echoReplies;
     /** The time of the frame or timer being handled. */
     private long lastNow;
 
@@ -74,6 +76,23 @@ public final class Host implements IpOutput {
             }
         }
         transports.add(t);
+    }
+
+    /** Receives the echo replies that reach this host (set by the stack's ping call). */
+    public void setEchoReplies(EchoReplies replies) {
+        this.echoReplies = replies;
+    }
+
+    /** The echo-reply listener, or null: for the ICMP layers. */
+    public EchoReplies echoReplies() {
+        return echoReplies;
+    }
+
+    /** Appends every transport's report (see {@link Transport#report}). */
+    public void report(StringBuilder out) {
+        for (Transport t : transports) {
+            t.report(out);
+        }
     }
 
     /** How transports send. */

@@ -34,4 +34,10 @@ public interface Transport {
 
     /** When {@link #poll} next has work, or {@link Long#MAX_VALUE}. */
     long nextDeadline();
+
+    /**
+     * Appends what {@code kill -USR1} prints for this protocol: one line per socket (as
+     * {@code ss -tuian} does) and then its MIB counters (RFC 4022 for TCP, RFC 4113 for UDP).
+     */
+    void report(StringBuilder out);
 }
