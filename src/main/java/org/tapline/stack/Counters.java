@@ -7,8 +7,6 @@ public final class Counters {
     public volatile long arpAnswered;
     public volatile long echoesAnswered;
     public volatile long malformed;
-    /** IPv4 fragments: dropped until reassembly comes (a later slice). */
-    public volatile long fragmentsDropped;
     /** Datagrams for a transport port no socket has. */
     public volatile long noPort;
     /** Frames the link refused to send. */
@@ -20,6 +18,6 @@ public final class Counters {
     public String line() {
         return framesIn + " frames in, " + framesOut + " frames out, " + arpAnswered + " ARP answered, "
                 + echoesAnswered + " echoes answered, " + malformed + " malformed dropped, "
-                + fragmentsDropped + " fragments dropped, " + noPort + " to closed ports, " + ignored + " ignored, " + sendErrors + " send errors";
+                + noPort + " to closed ports, " + ignored + " ignored, " + sendErrors + " send errors";
     }
 }

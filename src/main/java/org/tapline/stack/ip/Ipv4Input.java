@@ -2,31 +2,25 @@ package org.tapline.stack.ip;
 
 import java.lang.foreign.MemorySegment;
 
-import org.tapline.packet.Ethernet;
-import org.tapline.packet.EthernetHeader;
 import org.tapline.packet.Icmp;
-import org.tapline.packet.IcmpEcho;
+import org.tapline.packet.IcmpError;
 import org.tapline.packet.IpPacket;
 import org.tapline.packet.Ipv4;
-import org.tapline.packet.Ipv4Address;
-import org.tapline.packet.Ipv4Header;
-import org.tapline.packet.MacAddress;
-import org.tapline.stack.neighbor.ArpResponder;
 
 /**
- * IPv4 input for a host (RFC 1122 §3.2.1) and ICMP echo (RFC 792): checks the header, keeps
- * what is for us, answers echo requests. Fragments are dropped (reassembly is a later slice).
- * Pure: the reply is written into the buffer the caller gives.
+ * IPv4 input for a host (RFC 1122 §3.2.1): checks the header, keeps what is for us, reassembles
+ * fragments, and hands the datagram to ICMP or its transport; a datagram no transport wants gets
+ * protocol or port unreachable ({@link Icmpv4Errors} decides whether it may be sent).
  */
 public final class Ipv4Input {
     /** What {@link #receive} did with a datagram. */
-    public enum Outcome { ECHO_ANSWERED, DELIVERED, NOT_FOR_US, FRAGMENT_DROPPED, UNHANDLED, MALFORMED }
+    public enum Outcome { ECHO_ANSWERED, DELIVERED, NOT_FOR_US, FRAGMENT_HELD, UNHANDLED, MALFORMED }
 
-    /** Where datagrams for an upper-layer protocol go: {@link #DELIVERED} when it took one. */
+    /** Where datagrams for an upper-layer protocol go. */
     @FunctionalInterface
     public interface Upper {
-        /** Returns false when no transport has the datagram's protocol. */
-        boolean deliver(Datagram d);
+        /** What the transport did, or {@code null} when none has the datagram's protocol. */
+        Transport.Delivery deliver(Datagram d, long now);
     }
 
     /** Which IPv4 destinations this host accepts. */
@@ -38,86 +32,105 @@ public final class Ipv4Input {
         boolean isBroadcast(int ip);
     }
 
-    private final MacAddress mac;
     private final Addresses addresses;
     private final Upper upper;
+    private final Ipv4Reassembly reassembly;
+    private final Icmpv4 icmp;
+    private final Icmpv4Errors errors;
+    private final Ipv4Counters counters;
     private final Datagram datagram = new Datagram();
-    private int nextId;
-    private int replyLength;
 
-    public Ipv4Input(MacAddress mac, Addresses addresses, Upper upper) {
-        this.mac = mac;
+    public Ipv4Input(Addresses addresses, Upper upper, Ipv4Reassembly reassembly, Icmpv4 icmp, Icmpv4Errors errors,
+                     Ipv4Counters counters) {
         this.addresses = addresses;
         this.upper = upper;
+        this.reassembly = reassembly;
+        this.icmp = icmp;
+        this.errors = errors;
+        this.counters = counters;
     }
 
     /**
-     * Handles the IPv4 datagram of Ethernet frame {@code eth}; for an echo request to one of our
-     * addresses, writes the reply frame at the start of {@code out} (see {@link #replyLength}).
+     * Handles the IPv4 datagram at {@code seg[off, off + len)}.
+     *
+     * @param linkGroup the frame came to a link-layer broadcast or multicast address
      */
-    public Outcome receive(Ethernet eth, MemorySegment out) {
-        replyLength = 0;
-        Ipv4 ip = Ipv4.of(eth.segment(), eth.payloadOffset(), eth.payloadLength());
+    public Outcome receive(MemorySegment seg, long off, long len, boolean linkGroup, long now) {
+        counters.inReceives++;
+        Ipv4 ip = Ipv4.of(seg, off, len);
         // RFC 1122 §3.2.1.1-3.2.1.2: silently discard a wrong version or checksum; RFC 791: IHL
         // at least 5, total length covering the header and present in the frame (the rest is
         // Ethernet padding).
         if (ip == null || ip.problem() != null || ip.totalLength() > ip.length() || !ip.headerChecksumOk()) {
+            counters.inHdrErrors++;
             return Outcome.MALFORMED;
         }
         int dst = ip.destinationBits();
         boolean broadcast = addresses.isBroadcast(dst);
         if (!addresses.owns(dst) && !broadcast) {
+            counters.inAddrErrors++;
             return Outcome.NOT_FOR_US;
         }
         if (ip.isFragment()) {
-            return Outcome.FRAGMENT_DROPPED;
+            ip = reassembly.add(ip, now);
+            if (ip == null) {
+                return Outcome.FRAGMENT_HELD;
+            }
         }
+        boolean toGroup = broadcast || (dst >>> 28) == 0xe;
+        counters.inDelivers++;
         // Options (IHL > 5) need nothing from a host that neither routes nor records: the
         // transport header is found by IHL, so they are stepped over (RFC 1122 §3.2.1.8).
-        if (ip.protocol() != IpPacket.PROTO_ICMP) {
-            Datagram d = datagram;
-            d.source = IpAddress.v4(ip.sourceBits());
-            d.destination = IpAddress.v4(dst);
-            d.protocol = ip.protocol();
-            d.ttl = ip.ttl();
-            d.trafficClass = ip.tos();
-            d.toGroup = broadcast || (dst >>> 28) == 0xe;
-            d.ifIndex = 0;
-            d.segment = ip.segment();
-            d.offset = ip.transportOffset();
-            d.length = ip.totalLength() - ip.headerLength();
-            return upper.deliver(d) ? Outcome.DELIVERED : Outcome.UNHANDLED;
+        if (ip.protocol() == IpPacket.PROTO_ICMP) {
+            return switch (icmp.receive(ip, toGroup || linkGroup, now)) {
+                case ECHO_ANSWERED -> Outcome.ECHO_ANSWERED;
+                case HANDLED -> Outcome.DELIVERED;
+                case IGNORED -> Outcome.UNHANDLED;
+                case MALFORMED -> Outcome.MALFORMED;
+            };
         }
-        Icmp icmp = Icmp.of(ip);
-        if (icmp == null || !icmp.checksumOk()) {
-            return Outcome.MALFORMED;
-        }
-        if (icmp.type() != Icmp.ECHO_REQUEST) {
+        Datagram d = describe(datagram, ip);
+        d.toGroup = toGroup;
+        Transport.Delivery delivery = upper.deliver(d, now);
+        if (delivery == null) {
+            counters.inDelivers--;
+            counters.inUnknownProtos++;
+            errors.send(Icmp.DEST_UNREACHABLE, IcmpError.PROTOCOL_UNREACHABLE, 0, ip, linkGroup, now);
             return Outcome.UNHANDLED;
         }
-        // Never answer a broadcast ping (RFC 1122 §3.2.2.6 allows silence; Linux's default,
-        // icmp_echo_ignore_broadcasts), nor a source that is not one host (§3.2.1.3).
-        int src = ip.sourceBits();
-        MacAddress to = eth.source();
-        if (broadcast || src == 0 || src == -1 || (src >>> 28) == 0xe || addresses.isBroadcast(src)
-                || ArpResponder.isGroup(to)) {
-            return Outcome.UNHANDLED;
-        }
-        // The reply goes to the frame's source MAC, the last hop the request came through: no ARP
-        // lookup, so no packet waits on resolution (RFC 1122 §2.3.2.2 would have it queued).
-        int dataLength = (int) icmp.dataLength();
-        int at = new EthernetHeader(to, mac, Ethernet.TYPE_IPV4).emitTo(out, 0);
-        Ipv4Header h = new Ipv4Header(0, nextId++ & 0xffff, false, false, 0, Ipv4Header.DEFAULT_TTL,
-                IpPacket.PROTO_ICMP, new Ipv4Address(dst), new Ipv4Address(src), Icmp.HEADER_LENGTH + dataLength);
-        at += h.emitTo(out, at);
-        MemorySegment.copy(icmp.segment(), icmp.dataOffset(), out, at + Icmp.HEADER_LENGTH, dataLength);
-        at += new IcmpEcho(true, icmp.identifier(), icmp.sequence()).emitTo(out, at, dataLength);
-        replyLength = at + dataLength;
-        return Outcome.ECHO_ANSWERED;
+        return switch (delivery) {
+            case ACCEPTED -> Outcome.DELIVERED;
+            case NO_PORT -> {
+                errors.send(Icmp.DEST_UNREACHABLE, IcmpError.PORT_UNREACHABLE, 0, ip, linkGroup, now);
+                yield Outcome.UNHANDLED;
+            }
+            case MALFORMED -> Outcome.MALFORMED;
+        };
     }
 
-    /** Bytes of the reply the last {@link #receive} wrote at the start of its buffer. */
-    public int replyLength() {
-        return replyLength;
+    /**
+     * Fills {@code d} from datagram {@code ip} (header checked): its addresses and fields, and as
+     * message what is present of its upper-layer bytes. Returns {@code d}.
+     */
+    public static Datagram describe(Datagram d, Ipv4 ip) {
+        d.source = IpAddress.v4(ip.sourceBits());
+        d.destination = IpAddress.v4(ip.destinationBits());
+        d.protocol = ip.protocol();
+        d.ttl = ip.ttl();
+        d.trafficClass = ip.tos();
+        d.toGroup = false;
+        d.ifIndex = 0;
+        d.segment = ip.segment();
+        d.offset = ip.transportOffset();
+        d.length = (int) ip.transportLength();
+        return d;
+    }
+
+    /** A reassembly timed out after its first fragment came: RFC 792 time exceeded, code 1. */
+    public void reassemblyTimedOut(MemorySegment first, int length, long now) {
+        Ipv4 ip = Ipv4.of(first, 0, length);
+        if (ip != null && ip.problem() == null) {
+            errors.send(Icmp.TIME_EXCEEDED, IcmpError.REASSEMBLY_EXCEEDED, 0, ip, false, now);
+        }
     }
 }

@@ -8,10 +8,14 @@ import org.tapline.packet.EthernetHeader;
 import org.tapline.packet.Ethernet;
 import org.tapline.packet.Ipv4Address;
 import org.tapline.packet.MacAddress;
+import org.tapline.stack.ip.IpAddress;
 
 /**
- * RFC 826's packet reception algorithm for Ethernet/IPv4: learn the sender, answer requests for
- * our own addresses only. Pure: frames are written into the buffer the caller gives.
+ * RFC 826's packet reception algorithm for Ethernet/IPv4 over the {@link NeighborCache}: answer
+ * requests for our own addresses only; a request for us makes its sender's entry STALE (it is
+ * news, not a confirmation, as Linux treats it), a reply to us confirms an entry we have (we
+ * asked: REACHABLE); any other ARP updates an entry we already have (RFC 826's merge) and creates
+ * none. Pure: frames are written into the buffer the caller gives.
  */
 public final class ArpResponder {
     /** What {@link #receive} did with a message. */
@@ -25,11 +29,11 @@ public final class ArpResponder {
 
     private final MacAddress mac;
     private final Owned owned;
-    private final ArpCache cache;
+    private final NeighborCache cache;
     /** Length of the reply {@link #receive} last wrote, 0 if none. */
     private int replyLength;
 
-    public ArpResponder(MacAddress mac, Owned owned, ArpCache cache) {
+    public ArpResponder(MacAddress mac, Owned owned, NeighborCache cache) {
         this.mac = mac;
         this.owned = owned;
         this.cache = cache;
@@ -52,19 +56,19 @@ public final class ArpResponder {
             return Outcome.MALFORMED; // no station has a broadcast or multicast address
         }
         int spa = m.senderIp().bits();
-        // RFC 826: update an existing pair whoever the target is ("Merge_flag").
-        boolean merged = false;
-        if (spa != 0 && cache.contains(spa)) {
-            cache.confirm(spa, m.senderMac(), now);
-            merged = true;
+        boolean forUs = owned.owns(m.targetIp().bits());
+        if (spa != 0 && !owned.owns(spa)) {
+            IpAddress sender = IpAddress.v4(spa);
+            if (forUs && m.operation() == Arp.OP_REPLY && cache.state(sender) != null) {
+                cache.confirm(sender, m.senderMac(), now);
+            } else {
+                // "Am I the target? Yes: add the triplet" (a request for us); else only RFC 826's merge.
+                cache.learn(sender, m.senderMac(), forUs && m.operation() == Arp.OP_REQUEST, now);
+            }
         }
-        if (!owned.owns(m.targetIp().bits())) {
-            return merged ? Outcome.LEARNED : Outcome.IGNORED;
-        }
-        // "Am I the target protocol address? Yes: if Merge_flag is false, add the triplet."
         // A sender address of 0.0.0.0 is an RFC 5227 probe: nothing to learn, but answered.
-        if (spa != 0 && !merged) {
-            cache.confirm(spa, m.senderMac(), now);
+        if (!forUs) {
+            return cache.state(IpAddress.v4(spa)) != null ? Outcome.LEARNED : Outcome.IGNORED;
         }
         if (m.operation() != Arp.OP_REQUEST) {
             return Outcome.LEARNED;

@@ -3,7 +3,9 @@ package org.tapline.stack.neighbor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.tapline.packet.MacAddress;
@@ -169,6 +171,7 @@ public final class NeighborCache {
 
     /** Runs the state changes and retransmissions due at {@code now}. */
     public void poll(long now) {
+        List<Map.Entry<IpAddress, Entry>> failed = null;
         var it = entries.entrySet().iterator();
         while (it.hasNext()) {
             var me = it.next();
@@ -194,10 +197,21 @@ public final class NeighborCache {
                         prober.solicit(me.getKey(), e.state == State.PROBE ? e.mac : null, now);
                     } else {
                         it.remove();
-                        fail(me.getKey(), e, now);
+                        if (e.queue != null) {
+                            if (failed == null) {
+                                failed = new ArrayList<>();
+                            }
+                            failed.add(me);
+                        }
                     }
                 }
                 case STALE -> it.remove();
+            }
+        }
+        // After the walk: the prober may send, which may resolve, which adds to the map.
+        if (failed != null) {
+            for (var me : failed) {
+                fail(me.getKey(), me.getValue(), now);
             }
         }
     }
