@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.tapline.link.TapLink;
+import org.tapline.packet.Ipv4Address;
 import org.tapline.packet.MacAddress;
 import org.tapline.pcap.CaptureWriter;
 import org.tapline.pcap.FileErrors;
 import org.tapline.stack.Ipv4Interface;
 import org.tapline.stack.NetStack;
+import org.tapline.stack.ip.IpAddress;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,12 +32,26 @@ final class StackCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "-i", required = true, paramLabel = "NAME", description = "The TAP to live on.")
+    @Option(names = "-i", required = true, paramLabel = "NAME", description = "The TAP or TUN to live on.")
     String iface;
 
-    @Option(names = "--tap", required = true,
-            description = "NAME is a TAP: attach to it, or create it when it does not exist.")
-    boolean tap;
+    @CommandLine.ArgGroup(multiplicity = "1")
+    LinkKind kind;
+
+    /** Exactly one of --tap and --tun. */
+    static final class LinkKind {
+        @Option(names = "--tap", required = true,
+                description = "NAME is a TAP: attach to it, or create it when it does not exist.")
+        boolean tap;
+
+        @Option(names = "--tun", required = true,
+                description = "NAME is a TUN (raw IP, no Ethernet, no ARP): attach to it, or create it when it does not exist.")
+        boolean tun;
+    }
+
+    @Option(names = "--gw", paramLabel = "A.B.C.D",
+            description = "The default gateway: an address on the subnet of an --addr.")
+    String gateway;
 
     @Option(names = "--addr", required = true, paramLabel = "A.B.C.D/N",
             description = "An IPv4 address of the stack with its prefix length (repeatable).")
@@ -67,10 +83,12 @@ final class StackCommand implements Callable<Integer> {
         }
         CaptureWriter trace = writeFile == null ? null
                 : CaptureWriter.open(FileErrors.openForWriting(writeFile), CaptureWriter.Format.PCAPNG, true);
-        try (TapLink link = TapLink.openTap(iface)) {
+        try (TapLink link = kind.tun ? TapLink.openTun(iface) : TapLink.openTap(iface)) {
             NetStack s = new NetStack(link, own, addresses, trace);
+            addGateway(s);
             Signals.onInterrupt(s::stop);
-            err.println("tapline: stack on " + link.name() + " at " + own + " " + addresses);
+            err.println("tapline: stack on " + link.name() + (kind.tun ? " (TUN)" : " at " + own) + " " + addresses
+                    + (gateway == null ? "" : " via " + gateway));
             err.flush();
             try {
                 s.run();
@@ -84,5 +102,17 @@ final class StackCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code --gw}: a default route, before the loop starts. */
+    private void addGateway(NetStack s) {
+        if (gateway == null) {
+            return;
+        }
+        try {
+            s.host().addGateway(IpAddress.of(Ipv4Address.of(gateway)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--gw " + gateway + ": " + e.getMessage());
+        }
     }
 }

@@ -28,6 +28,8 @@ public final class NetStack {
      */
     private static final int MAX_WAIT_MILLIS = 10;
     private static final int BURST = 64;
+    private static final int LINKTYPE_ETHERNET = 1;
+    private static final int LINKTYPE_RAW = 101;
 
     private final Link link;
     private final Host host;
@@ -43,13 +45,19 @@ public final class NetStack {
      * @param trace where to write every frame received and sent (pcapng), or {@code null}
      */
     public NetStack(Link link, MacAddress mac, List<Ipv4Interface> addresses, CaptureWriter trace) throws IOException {
-        if (link.linkType() != 1) {
-            throw new IOException(link.name() + ": not an Ethernet link (link type " + link.linkType() + ")");
-        }
         this.link = link;
         this.trace = trace;
-        this.traceInterface = trace == null ? -1 : trace.addInterface(InterfaceDescription.of(1, 65535));
-        this.host = new Host(mac, addresses, link.mtu(), counters, this::transmit);
+        this.traceInterface = trace == null ? -1 : trace.addInterface(InterfaceDescription.of(link.linkType(), 65535));
+        this.host = newHost(link, mac, addresses);
+    }
+
+    /** An Ethernet host, or a raw-IP one on a TUN (link type 101: no link header, no MAC). */
+    private Host newHost(Link link, MacAddress mac, List<Ipv4Interface> addresses) throws IOException {
+        return switch (link.linkType()) {
+            case LINKTYPE_ETHERNET -> new Host(mac, addresses, link.mtu(), counters, this::transmit);
+            case LINKTYPE_RAW -> Host.rawIp(addresses, link.mtu(), counters, this::transmit);
+            default -> throw new IOException(link.name() + ": neither Ethernet nor raw IP (link type " + link.linkType() + ")");
+        };
     }
 
     /** Guards all protocol state: hold it to use {@link #host()} from another thread. */

@@ -211,6 +211,28 @@ class HostTest {
     }
 
     @Test
+    void onARawIpLinkTheVersionNibblePicksTheFamilyAndNoArpIsNeeded() {
+        Host tun = Host.rawIp(List.of(Ipv4Interface.parse("10.0.0.124/24")), 1500, counters,
+                f -> sent.add(HexFormat.of().formatHex(f.toArray(ValueLayout.JAVA_BYTE))));
+        tun.start(0);
+        assertEquals(List.of(), sent, "no gratuitous ARP on a TUN");
+        MemorySegment request = echo(OURS, 0x1234, 1, new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'});
+        tun.receive(request.asSlice(14), 0);
+        assertEquals(List.of(ECHO_REPLY.substring(28)), sent, "the golden reply without its Ethernet header");
+        sent.clear();
+        MemorySegment v6 = MemorySegment.ofArray(new byte[40]);
+        v6.set(ValueLayout.JAVA_BYTE, 0, (byte) 0x60);
+        tun.receive(v6, 0);
+        assertEquals(List.of(), sent);
+        assertEquals(1, counters.ignored, "IPv6 counted and ignored until the IPv6 layer comes");
+        tun.receive(MemorySegment.ofArray(new byte[] {0x50, 0, 0, 0}), 0);
+        assertEquals(1, counters.malformed);
+        MemorySegment payload = MemorySegment.ofArray(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertEquals(IpOutput.Result.SENT, tun.ip().send(IpAddress.of(OURS), IpAddress.of(PEER_IP), 253, -1, 0, payload, 8, 0));
+        assertEquals("4500001c000100004", sent.getFirst().substring(0, 17), "a datagram straight onto the link");
+    }
+
+    @Test
     void randomBytesNeverThrowNorAnswer() {
         Random r = new Random(11);
         for (int i = 0; i < 20_000; i++) {
