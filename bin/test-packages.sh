@@ -11,6 +11,7 @@ test_packages=(
   iproute2          # ip: the lab's namespaces, veth pairs and addresses
   procps            # sysctl in lab namespaces
   iputils-ping      # ping through the lab topologies
+  arping            # ARP requests to the userspace stack (Ipv4LabTest)
   tcpdump           # the reference reader and capturer (interop tests)
   tshark            # tshark: reads our pcap/pcapng files (interop tests)
   wireshark-common  # text2pcap, editcap, mergecap, capinfos: foreign files for our readers

@@ -21,6 +21,7 @@ public final class Programs {
             Map.entry("ip", "iproute2"),
             Map.entry("sysctl", "procps"),
             Map.entry("ping", "iputils-ping"),
+            Map.entry("arping", "arping"),
             Map.entry("iperf3", "iperf3"),
             Map.entry("etherpuppet", "etherpuppet"),
             Map.entry("ethtool", "ethtool"),
