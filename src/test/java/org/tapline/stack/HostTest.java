@@ -233,6 +233,21 @@ class HostTest {
     }
 
     @Test
+    void aMartianSourceIsDiscarded() {
+        knowPeer();
+        for (String src : new String[] {"224.0.0.1", "255.255.255.255", "240.0.0.1", "127.0.0.1"}) {
+            MemorySegment f = MemorySegment.ofArray(new byte[14 + 20 + 8]);
+            int at = new EthernetHeader(US, PEER, Ethernet.TYPE_IPV4).emitTo(f, 0);
+            at += Ipv4Header.simple(IpPacket.PROTO_ICMP, Ipv4Address.of(src), OURS, 8).emitTo(f, at);
+            new IcmpEcho(false, 1, 1).emitTo(f, at, 0);
+            host.receive(f, 0);
+        }
+        assertEquals(List.of(), sent);
+        assertEquals(4, host.ipv4Counters().inAddrErrors);
+        assertEquals(0, host.icmpCounters().inMsgs);
+    }
+
+    @Test
     void randomBytesNeverThrowNorAnswer() {
         Random r = new Random(11);
         for (int i = 0; i < 20_000; i++) {

@@ -32,6 +32,10 @@ public final class Ipv4Input {
         boolean isBroadcast(int ip);
     }
 
+    /** First octets: 224 and above are groups, the limited broadcast and class E; 127 is loopback. */
+    private static final int MULTICAST_TOP = 224;
+    private static final int LOOPBACK_TOP = 127;
+
     private final Addresses addresses;
     private final Upper upper;
     private final Ipv4Reassembly reassembly;
@@ -71,17 +75,24 @@ public final class Ipv4Input {
             counters.inAddrErrors++;
             return Outcome.NOT_FOR_US;
         }
+        // RFC 1122 §3.2.1.3: a source that is a group, the limited broadcast, class E or loopback
+        // is no host; such datagrams are silently discarded (Linux's martian sources).
+        int srcTop = ip.sourceBits() >>> 24;
+        if (srcTop >= MULTICAST_TOP || srcTop == LOOPBACK_TOP) {
+            counters.inAddrErrors++;
+            return Outcome.NOT_FOR_US;
+        }
         if (ip.isFragment()) {
             ip = reassembly.add(ip, now);
             if (ip == null) {
                 return Outcome.FRAGMENT_HELD;
             }
         }
-        boolean toGroup = broadcast || (dst >>> 28) == 0xe;
-        counters.inDelivers++;
+        boolean toGroup = broadcast || (dst >>> 24) >= MULTICAST_TOP;
         // Options (IHL > 5) need nothing from a host that neither routes nor records: the
         // transport header is found by IHL, so they are stepped over (RFC 1122 §3.2.1.8).
         if (ip.protocol() == IpPacket.PROTO_ICMP) {
+            counters.inDelivers++;
             return switch (icmp.receive(ip, toGroup || linkGroup, now)) {
                 case ECHO_ANSWERED -> Outcome.ECHO_ANSWERED;
                 case HANDLED -> Outcome.DELIVERED;
@@ -93,11 +104,11 @@ public final class Ipv4Input {
         d.toGroup = toGroup;
         Transport.Delivery delivery = upper.deliver(d, now);
         if (delivery == null) {
-            counters.inDelivers--;
             counters.inUnknownProtos++;
             errors.send(Icmp.DEST_UNREACHABLE, IcmpError.PROTOCOL_UNREACHABLE, 0, ip, linkGroup, now);
             return Outcome.UNHANDLED;
         }
+        counters.inDelivers++;
         return switch (delivery) {
             case ACCEPTED -> Outcome.DELIVERED;
             case NO_PORT -> {
