@@ -1,6 +1,7 @@
 package org.tapline.stack.ip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tapline.stack.ip.Ipv4TestHost.OURS;
 import static org.tapline.stack.ip.Ipv4TestHost.PEER_IP;
 import static org.tapline.stack.ip.Ipv4TestHost.US;
@@ -71,6 +72,28 @@ class Icmpv4Test {
         new IcmpEcho(true, 5, 9).emitTo(MemorySegment.ofArray(icmp), 0, 56);
         t.host.receive(Ipv4TestHost.frame(US, Ipv4Header.simple(IpPacket.PROTO_ICMP, PEER_IP, OURS, icmp.length), icmp), 0);
         assertEquals(List.of("10.0.0.123 5 9 56"), got);
+    }
+
+    @Test
+    void randomQuotesNeverThrowAndOnlyWellFormedOnesReachTheTransport() {
+        java.util.Random rnd = new java.util.Random(1122);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] icmp = new byte[8 + rnd.nextInt(80)];
+            rnd.nextBytes(icmp);
+            MemorySegment s = MemorySegment.ofArray(icmp);
+            if (icmp.length >= 28 && rnd.nextBoolean()) {
+                new Ipv4Header(0, 1, false, false, 0, 64, IpPacket.PROTO_UDP, OURS, PEER_IP, rnd.nextInt(2000)).emitTo(s, 8);
+                s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 8, (byte) (0x40 | rnd.nextInt(16)));
+            }
+            new IcmpError(rnd.nextInt(2) == 0 ? 3 : 11 + rnd.nextInt(2), rnd.nextInt(16), rnd.nextInt()).emitTo(s, 0, icmp.length - 8);
+            t.host.receive(Ipv4TestHost.frame(US, Ipv4Header.simple(IpPacket.PROTO_ICMP, PEER_IP, OURS, icmp.length), icmp), i);
+        }
+        assertEquals(0, t.sent.size(), "never an error about an error");
+        assertEquals(t.host.icmpCounters().inErrors, t.counters.malformed, "each bad quote counted, nothing thrown");
+        assertTrue(t.udp.errors.size() > 100, String.valueOf(t.udp.errors.size()));
+        for (String e : t.udp.errors) {
+            assertTrue(e.contains("10.0.0.124>10.0.0.123"), e);
+        }
     }
 
     /** ICMP {@code type}/{@code code} from the peer quoting a UDP datagram from {@code src} with {@code quotedData} bytes after its header. */

@@ -164,6 +164,23 @@ class Ipv4ReassemblyTest {
         assertTrue(r.charged() <= Ipv4Reassembly.MAX_BYTES_PER_SOURCE, String.valueOf(r.charged()));
     }
 
+    @Test
+    void randomFragmentsNeverThrowNorOverrunTheCaps() {
+        java.util.Random rnd = new java.util.Random(791);
+        for (int i = 0; i < 200_000; i++) {
+            Ipv4Address src = new Ipv4Address(0x0a000000 | rnd.nextInt(12));
+            int offset = rnd.nextInt(8192) * 8;
+            int length = rnd.nextInt(8) == 0 ? rnd.nextInt(1500) : 8 * (1 + rnd.nextInt(185));
+            Ipv4 whole = r.add(frag(src, rnd.nextInt(40), offset, length, rnd.nextInt(4) != 0, new byte[length]), i * 1000L);
+            if (whole != null) {
+                assertTrue(whole.totalLength() <= 65535 && whole.headerChecksumOk());
+            }
+            assertTrue(r.charged() <= Ipv4Reassembly.MAX_BYTES);
+        }
+        r.poll(Long.MAX_VALUE / 2, (f, n, now) -> assertTrue(n <= 576 - 8));
+        assertEquals(0, r.charged());
+    }
+
     private void assertWhole(Ipv4 whole, int length) {
         assertNotNull(whole);
         assertEquals(20 + length, whole.totalLength());
