@@ -8,25 +8,17 @@ import java.util.List;
 
 import org.tapline.packet.Arp;
 import org.tapline.packet.Ethernet;
-import org.tapline.packet.Ipv4;
 import org.tapline.packet.MacAddress;
 import org.tapline.stack.ip.Datagram;
 import org.tapline.stack.ip.EchoReplies;
+import org.tapline.stack.ip.IcmpCounters;
+import org.tapline.stack.ip.IcmpRateLimit;
 import org.tapline.stack.ip.IpAddress;
 import org.tapline.stack.ip.IpOutput;
-import org.tapline.stack.ip.IcmpCounters;
-import org.tapline.stack.ip.IcmpProblem;
-import org.tapline.stack.ip.IcmpRateLimit;
-import org.tapline.stack.ip.Icmpv4;
-import org.tapline.stack.ip.Icmpv4Errors;
 import org.tapline.stack.ip.Ipv4Counters;
-import org.tapline.stack.ip.Ipv4Input;
-import org.tapline.stack.ip.Ipv4PathMtu;
-import org.tapline.stack.ip.Ipv4Reassembly;
+import org.tapline.stack.ip.Ipv4Layer;
 import org.tapline.stack.ip.RouteTable;
-import org.tapline.stack.ip.Ipv4Output;
 import org.tapline.stack.ip.Transport;
-import org.tapline.stack.neighbor.ArpProber;
 import org.tapline.stack.neighbor.ArpResponder;
 import org.tapline.stack.neighbor.NeighborCache;
 
@@ -50,17 +42,11 @@ public final class Host implements IpOutput {
     private final Counters counters;
     private final FrameOut out;
     private final RouteTable routes = new RouteTable();
-    private final Ipv4Counters ipv4Counters = new Ipv4Counters();
-    private final IcmpCounters icmpCounters = new IcmpCounters("Icmp");
-    private final Ipv4PathMtu pathMtu = new Ipv4PathMtu();
-    private final Ipv4Reassembly reassembly = new Ipv4Reassembly(ipv4Counters);
     private final IcmpRateLimit icmpRateLimit = new IcmpRateLimit();
-    /** The ARP cache and responder; null on a raw-IP link. */
-    private final NeighborCache arpCache;
-    private final ArpResponder arp;
-    private final Ipv4Input ipv4;
     private final MemorySegment buffer = Arena.ofAuto().allocate(OUT_BYTES, 64);
-    private final Ipv4Output ipv4Out;
+    private final Ipv4Layer ipv4;
+    /** Answers ARP; null on a raw-IP link. */
+    private final ArpResponder arp;
     private final List<Transport> transports = new ArrayList<>();
     private EchoReplies echoReplies;
     /** The time of the frame or timer being handled, for calls that pass no time. */
@@ -80,33 +66,10 @@ public final class Host implements IpOutput {
         this.addresses = List.copyOf(addresses);
         this.counters = counters;
         this.out = out;
-        for (int i = 0; i < this.addresses.size(); i++) {
-            Ipv4Interface a = this.addresses.get(i);
-            routes.add(new RouteTable.Route(IpAddress.of(a.address()), a.prefix(), null, i, 0, Long.MAX_VALUE));
-        }
-        if (mac != null) {
-            this.arpCache = new NeighborCache(new ArpProber(mac, this.addresses, mtu, this::sendFrame, this::unresolved));
-            this.arp = new ArpResponder(mac, this::owns, arpCache);
-        } else {
-            this.arpCache = null;
-            this.arp = null;
-        }
-        this.ipv4Out = new Ipv4Output(mac, this.addresses, routes, arpCache, pathMtu, ipv4Counters, mtu, buffer,
-                this::sendFrame);
-        Ipv4Input.Addresses ours = new Ipv4Input.Addresses() {
-            @Override
-            public boolean owns(int ip) {
-                return Host.this.owns(ip);
-            }
-
-            @Override
-            public boolean isBroadcast(int ip) {
-                return Host.this.isBroadcast(ip);
-            }
-        };
-        Icmpv4Errors errors = new Icmpv4Errors(this, ours, icmpRateLimit, icmpCounters);
-        Icmpv4 icmp = new Icmpv4(this, ours, pathMtu, mtu, this::transport, this::echoReplies, icmpCounters);
-        this.ipv4 = new Ipv4Input(ours, this::deliver, reassembly, icmp, errors, ipv4Counters);
+        Ipv4Layer.addOnLinkRoutes(this.addresses, routes);
+        this.ipv4 = new Ipv4Layer(mac, this.addresses, routes, mtu, buffer, this::sendFrame, this, this::deliver,
+                this::transport, this::echoReplies, icmpRateLimit);
+        this.arp = mac == null ? null : new ArpResponder(mac, ipv4::owns, ipv4.arpCache());
     }
 
     /** A host on a raw-IP link (TUN, link type 101): no link header, no ARP. */
@@ -136,8 +99,7 @@ public final class Host implements IpOutput {
 
     /** Appends every transport's report (see {@link Transport#report}). */
     public void report(StringBuilder out) {
-        ipv4Counters.report(out);
-        icmpCounters.report(out);
+        ipv4.report(out);
         for (Transport t : transports) {
             t.report(out);
         }
@@ -255,30 +217,10 @@ public final class Host implements IpOutput {
         return r;
     }
 
-    /**
-     * A datagram dropped because its next hop never answered ARP: RFC 1122 §3.2.2.1 would send
-     * host unreachable to its source, which is us, so the transport is told directly.
-     */
-    private void unresolved(MemorySegment datagram, long now) {
-        ipv4Counters.outDiscards++;
-        Ipv4 ip = Ipv4.of(datagram, 0, datagram.byteSize());
-        if (ip == null || ip.problem() != null || ip.fragmentOffset() != 0) {
-            return;
-        }
-        Transport t = transport(ip.protocol());
-        if (t != null) {
-            t.error(IcmpProblem.HOST_UNREACHABLE, 0, Ipv4Input.describe(new Datagram(), ip), now);
-        }
-    }
-
     /** Runs the timers due at {@code now}. */
     public void poll(long now) {
         lastNow = now;
-        if (arpCache != null) {
-            arpCache.poll(now);
-        }
-        reassembly.poll(now, ipv4::reassemblyTimedOut);
-        pathMtu.expire(now);
+        ipv4.poll(now);
         routes.expire(now);
         for (Transport t : transports) {
             if (t.nextDeadline() - now <= 0) {
@@ -289,10 +231,7 @@ public final class Host implements IpOutput {
 
     /** When {@link #poll} next has work, or {@link Long#MAX_VALUE}. */
     public long nextDeadline() {
-        long next = Math.min(reassembly.nextDeadline(), Math.min(pathMtu.nextDeadline(), routes.nextDeadline()));
-        if (arpCache != null) {
-            next = Math.min(next, arpCache.nextDeadline());
-        }
+        long next = Math.min(ipv4.nextDeadline(), routes.nextDeadline());
         for (Transport t : transports) {
             next = Math.min(next, t.nextDeadline());
         }
@@ -305,22 +244,22 @@ public final class Host implements IpOutput {
         if (!destination.isV4()) {
             return Result.NO_ROUTE; // IPv6 comes in a later slice
         }
-        return ipv4Out.send(source, destination, protocol, ttl, flags, payload, length, now);
+        return ipv4.send(source, destination, protocol, ttl, flags, payload, length, now);
     }
 
     @Override
     public IpAddress sourceFor(IpAddress destination) {
-        return destination.isV4() ? ipv4Out.sourceFor(destination, lastNow) : null;
+        return destination.isV4() ? ipv4.sourceFor(destination, lastNow) : null;
     }
 
     @Override
     public int pathMtu(IpAddress destination) {
-        return ipv4Out.pathMtu(destination);
+        return ipv4.pathMtu(destination);
     }
 
     @Override
     public boolean isLocal(IpAddress address) {
-        return address.isV4() && owns(address.v4Bits());
+        return address.isV4() && ipv4.owns(address.v4Bits());
     }
 
     /** The route table: on-link routes for each address, plus what {@link #addGateway} and the user add. */
@@ -330,53 +269,30 @@ public final class Host implements IpOutput {
 
     /** Adds a default route through {@code gateway}, which must be on one of our subnets. */
     public void addGateway(IpAddress gateway) {
-        for (int i = 0; i < addresses.size(); i++) {
-            Ipv4Interface a = addresses.get(i);
-            if (gateway.isV4() && ((gateway.v4Bits() ^ a.address().bits()) & a.mask()) == 0) {
-                routes.add(new RouteTable.Route(IpAddress.ANY_V4, 0, gateway, i, 0, Long.MAX_VALUE));
-                return;
-            }
+        int on = gateway.isV4() ? ipv4.onLink(gateway.v4Bits()) : -1;
+        if (on >= 0) {
+            routes.add(new RouteTable.Route(IpAddress.ANY_V4, 0, gateway, on, 0, Long.MAX_VALUE));
+            return;
         }
         throw new IllegalArgumentException("gateway " + gateway + " is not on the subnet of any address");
     }
 
     /** The ARP cache; null on a raw-IP link. */
     public NeighborCache arpCache() {
-        return arpCache;
+        return ipv4.arpCache();
     }
 
     public Ipv4Counters ipv4Counters() {
-        return ipv4Counters;
+        return ipv4.counters();
     }
 
     public IcmpCounters icmpCounters() {
-        return icmpCounters;
+        return ipv4.icmpCounters();
     }
 
     /** The MAC, or null on a raw-IP link. */
     public MacAddress mac() {
         return mac;
-    }
-
-    boolean owns(int ip) {
-        for (Ipv4Interface a : addresses) {
-            if (a.address().bits() == ip) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    boolean isBroadcast(int ip) {
-        if (ip == -1) {
-            return true;
-        }
-        for (Ipv4Interface a : addresses) {
-            if (a.isDirectedBroadcast(ip)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void send(int length) {
