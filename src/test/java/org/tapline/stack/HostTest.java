@@ -94,6 +94,19 @@ class HostTest {
     }
 
     @Test
+    void aUsedStaleEntryIsProbedByUnicastAfterFiveSeconds() {
+        knowPeer();
+        MemorySegment payload = MemorySegment.ofArray(new byte[8]);
+        assertEquals(IpOutput.Result.SENT, host.ip().send(IpAddress.of(OURS), PEER_V4, 253, -1, 0, payload, 8, 0));
+        assertEquals(NeighborCache.State.DELAY, host.arpCache().state(PEER_V4));
+        sent.clear();
+        host.poll(NeighborCache.DELAY_NANOS);
+        assertEquals(List.of(ARP_REQUEST.replace("ffffffffffff", "02000000aa01")), sent, "RFC 1122 §2.3.2.1: unicast to the MAC we have");
+        host.receive(arp(ArpMessage.reply(PEER, PEER_IP, US, OURS), US), NeighborCache.DELAY_NANOS + 1);
+        assertEquals(NeighborCache.State.REACHABLE, host.arpCache().state(PEER_V4));
+    }
+
+    @Test
     void unansweredArpTellsTheTransportHostUnreachable() {
         TestTransport t = new TestTransport(IpPacket.PROTO_UDP);
         host.addTransport(t);
