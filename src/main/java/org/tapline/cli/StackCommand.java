@@ -83,9 +83,10 @@ final class StackCommand implements Callable<Integer> {
         }
         CaptureWriter trace = writeFile == null ? null
                 : CaptureWriter.open(FileErrors.openForWriting(writeFile), CaptureWriter.Format.PCAPNG, true);
+        IpAddress gw = parseGateway();
         try (TapLink link = kind.tun ? TapLink.openTun(iface) : TapLink.openTap(iface)) {
             NetStack s = new NetStack(link, own, addresses, trace);
-            addGateway(s);
+            addGateway(s, gw);
             Signals.onInterrupt(s::stop);
             err.println("tapline: stack on " + link.name() + (kind.tun ? " (TUN)" : " at " + own) + " " + addresses
                     + (gateway == null ? "" : " via " + gateway));
@@ -104,13 +105,22 @@ final class StackCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code --gw}: a default route, before the loop starts. */
-    private void addGateway(NetStack s) {
-        if (gateway == null) {
+    /** {@code --gw}, checked before the link is opened; null without it. */
+    private IpAddress parseGateway() {
+        try {
+            return gateway == null ? null : IpAddress.of(Ipv4Address.of(gateway));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--gw " + gateway + ": not an IPv4 address");
+        }
+    }
+
+    /** A default route through {@code gw}, before the loop starts. */
+    private void addGateway(NetStack s, IpAddress gw) {
+        if (gw == null) {
             return;
         }
         try {
-            s.host().addGateway(IpAddress.of(Ipv4Address.of(gateway)));
+            s.host().addGateway(gw);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--gw " + gateway + ": " + e.getMessage());
         }
