@@ -12,6 +12,7 @@ test_packages=(
   procps            # sysctl in lab namespaces
   iputils-ping      # ping through the lab topologies
   arping            # ARP requests to the userspace stack (Ipv4LabTest)
+  hping3            # a fragment flood against the userspace stack (Ipv4LabTest)
   tcpdump           # the reference reader and capturer (interop tests)
   tshark            # tshark: reads our pcap/pcapng files (interop tests)
   wireshark-common  # text2pcap, editcap, mergecap, capinfos: foreign files for our readers

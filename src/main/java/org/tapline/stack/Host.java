@@ -277,6 +277,11 @@ public final class Host implements IpOutput {
         throw new IllegalArgumentException("gateway " + gateway + " is not on the subnet of any address");
     }
 
+    /** The IPv4 side: counters, reassembly, ARP cache. */
+    public Ipv4Layer ipv4() {
+        return ipv4;
+    }
+
     /** The ARP cache; null on a raw-IP link. */
     public NeighborCache arpCache() {
         return ipv4.arpCache();

@@ -22,6 +22,7 @@ public final class Programs {
             Map.entry("sysctl", "procps"),
             Map.entry("ping", "iputils-ping"),
             Map.entry("arping", "arping"),
+            Map.entry("hping3", "hping3"),
             Map.entry("iperf3", "iperf3"),
             Map.entry("etherpuppet", "etherpuppet"),
             Map.entry("ethtool", "ethtool"),

@@ -103,6 +103,26 @@ class Ipv4LabTest {
         }
     }
 
+    @Test
+    void aFragmentFloodFromRandomSourcesStaysWithinTheCapsAndPingGoesOn(Lab lab) throws Exception {
+        String ns = lab.netns("v4x");
+        kernelSide(lab, ns, "tap", "10.98.0.123/24");
+        try (Running s = Running.start(lab, ns, false, "10.98.0.124/24")) {
+            lab.run(ns, "ping", "-c", "1", "-W", "5", "10.98.0.124"); // ARP settled before the flood
+            // 20,000 first fragments (MF set) of 1,400 bytes from random sources, each never completed.
+            output(lab, ns, "hping3", "--udp", "-p", "9", "-x", "-d", "1400", "--rand-source", "-c", "20000", "-i", "u20",
+                    "-q", "10.98.0.124");
+            var ip = s.stack.host().ipv4Counters();
+            await("the flood to arrive", () -> ip.reasmReqds > 5000);
+            int held = s.locked(() -> s.stack.host().ipv4().reassemblyBytes());
+            assertTrue(held <= org.tapline.stack.ip.Ipv4Reassembly.MAX_BYTES, held + " bytes held");
+            assertTrue(ip.reasmFails > 0, "fragments past the cap were refused: " + ip.reasmReqds + " received");
+            String ping = lab.run(ns, "ping", "-c", "3", "-i", "0.2", "-W", "5", "10.98.0.124");
+            assertTrue(ping.contains("3 received"), ping);
+            assertEquals(0, s.stack.counters().malformed, s.stack.counters().line());
+        }
+    }
+
     /** Pings from a second namespace reach the stack through the kernel as its gateway. */
     @Test
     void aGatewayCarriesRepliesOffLink(Lab lab) throws Exception {

@@ -124,6 +124,11 @@ public final class Ipv4Layer implements Ipv4Input.Addresses {
         return -1;
     }
 
+    /** Bytes the datagrams being reassembled hold, against {@link Ipv4Reassembly#MAX_BYTES}. */
+    public int reassemblyBytes() {
+        return reassembly.charged();
+    }
+
     /** The ARP cache; null on a raw-IP link. */
     public NeighborCache arpCache() {
         return arpCache;
