@@ -246,6 +246,28 @@ class HostTest {
     }
 
     @Test
+    void datagramsToOurOwnAddressLoopBackInsideTheStack() {
+        TestTransport t = new TestTransport(IpPacket.PROTO_UDP);
+        t.open.add(9);
+        host.addTransport(t);
+        List<String> replies = new ArrayList<>();
+        host.setEchoReplies((from, id, seq, data, now) -> replies.add(from + " " + id + " " + seq));
+        IpAddress us = IpAddress.of(OURS);
+        assertEquals(us, host.ip().sourceFor(us));
+        MemorySegment udp = MemorySegment.ofArray(new byte[] {0, 7, 0, 9, 0, 8, 0, 0});
+        assertEquals(IpOutput.Result.SENT, host.ip().send(us, us, IpPacket.PROTO_UDP, -1, 0, udp, 8, 100));
+        MemorySegment echo = MemorySegment.ofArray(new byte[8 + 4000]);
+        new IcmpEcho(false, 9, 1).emitTo(echo, 0, 4000);
+        assertEquals(IpOutput.Result.SENT, host.ip().send(us, us, IpPacket.PROTO_ICMP, -1, 0, echo, 8 + 4000, 100));
+        assertEquals(100, host.nextDeadline(), "due at once");
+        host.poll(100);
+        assertEquals(List.of("10.0.0.124>10.0.0.124 len 8"), t.received);
+        host.poll(host.nextDeadline());
+        assertEquals(List.of("10.0.0.124 9 1"), replies, "a 4000-byte ping to ourselves, unfragmented");
+        assertEquals(List.of(), sent, "nothing reached the link");
+    }
+
+    @Test
     void aMartianSourceIsDiscarded() {
         knowPeer();
         for (String src : new String[] {"224.0.0.1", "255.255.255.255", "240.0.0.1", "127.0.0.1"}) {

@@ -1,6 +1,7 @@
 package org.tapline.stack.ip;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -14,10 +15,15 @@ import org.tapline.stack.neighbor.NeighborCache;
 
 /**
  * The IPv4 side of a host, wired together: input with reassembly, ICMP in and out, output with
- * fragmentation, the path MTU cache, the ARP cache (Ethernet only) and the counters. The host
+ * fragmentation, the path MTU cache, the ARP cache (Ethernet only) and the counters. Datagrams to
+ * our own addresses never reach the link: they are queued and received on the next poll, so a
+ * transport is never re-entered from its own send. The host
  * hands it datagrams and the time; it sends frames through the host's {@link FrameOut}.
  */
 public final class Ipv4Layer implements Ipv4Input.Addresses {
+    /** Datagrams to ourselves waiting for the next poll (Linux's netdev_max_backlog is 1000). */
+    static final int MAX_LOOPED = 1000;
+
     private final List<Ipv4Interface> interfaces;
     private final IntFunction<Transport> transports;
     private final Ipv4Counters counters = new Ipv4Counters();
@@ -28,6 +34,10 @@ public final class Ipv4Layer implements Ipv4Input.Addresses {
     private final NeighborCache arpCache;
     private final Ipv4Output output;
     private final Ipv4Input input;
+    /** Datagrams to our own addresses, received on the next {@link #poll}. */
+    private final ArrayDeque<MemorySegment> looped = new ArrayDeque<>();
+    /** When the oldest looped datagram was sent: {@link #poll} is due then. */
+    private long loopedAt;
 
     /**
      * @param mac         our MAC, or {@code null} on a raw-IP link (no ARP)
@@ -42,7 +52,8 @@ public final class Ipv4Layer implements Ipv4Input.Addresses {
         this.interfaces = List.copyOf(interfaces);
         this.transports = transports;
         this.arpCache = mac == null ? null : new NeighborCache(new ArpProber(mac, this.interfaces, mtu, out, this::unresolved));
-        this.output = new Ipv4Output(mac, this.interfaces, routes, arpCache, pathMtu, counters, mtu, buffer, out);
+        this.output = new Ipv4Output(mac, this.interfaces, routes, arpCache, pathMtu, counters, mtu, buffer, out, this,
+                this::loop);
         Icmpv4Errors errors = new Icmpv4Errors(host, this, rateLimit, icmpCounters);
         Icmpv4 icmp = new Icmpv4(host, this, pathMtu, mtu, transports, echoReplies, icmpCounters);
         this.input = new Ipv4Input(this, upper, reassembly, icmp, errors, counters);
@@ -75,8 +86,13 @@ public final class Ipv4Layer implements Ipv4Input.Addresses {
         return output.pathMtu(destination);
     }
 
-    /** Runs the ARP, reassembly and path MTU timers due at {@code now}. */
+    /** Runs the ARP, reassembly and path MTU timers due at {@code now}, and receives what was looped back. */
     public void poll(long now) {
+        // Only what was queued before this poll: a datagram that answers itself waits for the next.
+        for (int n = looped.size(); n > 0; n--) {
+            MemorySegment d = looped.removeFirst();
+            input.receive(d, 0, d.byteSize(), false, now);
+        }
         if (arpCache != null) {
             arpCache.poll(now);
         }
@@ -87,6 +103,9 @@ public final class Ipv4Layer implements Ipv4Input.Addresses {
     /** When {@link #poll} next has work, or {@link Long#MAX_VALUE}. */
     public long nextDeadline() {
         long next = Math.min(reassembly.nextDeadline(), pathMtu.nextDeadline());
+        if (!looped.isEmpty()) {
+            next = Math.min(next, loopedAt);
+        }
         return arpCache == null ? next : Math.min(next, arpCache.nextDeadline());
     }
 
@@ -146,6 +165,20 @@ public final class Ipv4Layer implements Ipv4Input.Addresses {
     public void report(StringBuilder out) {
         counters.report(out);
         icmpCounters.report(out);
+    }
+
+    /** Keeps a copy of a datagram to ourselves (bounded as a loopback device's backlog is). */
+    private boolean loop(MemorySegment datagram, long now) {
+        if (looped.size() >= MAX_LOOPED) {
+            return false;
+        }
+        if (looped.isEmpty()) {
+            loopedAt = now;
+        }
+        MemorySegment copy = MemorySegment.ofArray(new byte[(int) datagram.byteSize()]);
+        copy.copyFrom(datagram);
+        looped.addLast(copy);
+        return true;
     }
 
     /**

@@ -24,8 +24,17 @@ public final class Ipv4Output {
     /** RFC 1112 §6.4: 01-00-5E-00-00-00 plus the group's low 23 bits. */
     private static final long MULTICAST_MAC = 0x01005e000000L;
 
+    /** Takes a datagram to one of our own addresses, to be received without the link. */
+    @FunctionalInterface
+    public interface Loopback {
+        /** Returns false when the loopback queue is full. */
+        boolean loop(MemorySegment datagram, long now);
+    }
+
     private final MacAddress mac;
     private final List<Ipv4Interface> interfaces;
+    private final Ipv4Input.Addresses ours;
+    private final Loopback loopback;
     private final RouteTable routes;
     private final NeighborCache neighbors;
     private final Ipv4PathMtu pathMtu;
@@ -41,9 +50,12 @@ public final class Ipv4Output {
      * @param buffer    at least {@code mtu} + 14 bytes, used for every datagram sent
      */
     public Ipv4Output(MacAddress mac, List<Ipv4Interface> interfaces, RouteTable routes, NeighborCache neighbors,
-                      Ipv4PathMtu pathMtu, Ipv4Counters counters, int mtu, MemorySegment buffer, FrameOut out) {
+                      Ipv4PathMtu pathMtu, Ipv4Counters counters, int mtu, MemorySegment buffer, FrameOut out,
+                      Ipv4Input.Addresses ours, Loopback loopback) {
         this.mac = mac;
         this.interfaces = interfaces;
+        this.ours = ours;
+        this.loopback = loopback;
         this.routes = routes;
         this.neighbors = neighbors;
         this.pathMtu = pathMtu;
@@ -57,6 +69,9 @@ public final class Ipv4Output {
                                 MemorySegment payload, int length, long now) {
         counters.outRequests++;
         int dst = destination.v4Bits();
+        if (ours.owns(dst)) {
+            return loop(source == null ? destination : source, destination, protocol, ttl, flags, payload, length, now);
+        }
         int nextHop = dst;
         if (dst != -1) {
             RouteTable.Route route = routes.lookup(destination, now);
@@ -117,11 +132,33 @@ public final class Ipv4Output {
         if (interfaces.isEmpty()) {
             return null;
         }
+        if (ours.owns(destination.v4Bits())) {
+            return destination; // to ourselves, from the same address (as Linux does over lo)
+        }
         if (destination.v4Bits() == -1) {
             return IpAddress.of(interfaces.getFirst().address());
         }
         RouteTable.Route route = routes.lookup(destination, now);
         return route == null ? null : IpAddress.of(interfaces.get(route.ifIndex()).address());
+    }
+
+    /** A datagram to one of our own addresses: whole (no link, no MTU), into the loopback queue. */
+    private IpOutput.Result loop(IpAddress source, IpAddress destination, int protocol, int ttl, int flags,
+                                 MemorySegment payload, int length, long now) {
+        int total = Ipv4.MIN_HEADER_LENGTH + length;
+        if (total > Ipv4Reassembly.MAX_DATAGRAM) {
+            counters.fragFails++;
+            return IpOutput.Result.TOO_BIG;
+        }
+        new Ipv4Header(0, nextId++ & 0xffff, (flags & IpOutput.DONT_FRAGMENT) != 0, false, 0,
+                ttl < 0 ? Ipv4Header.DEFAULT_TTL : ttl, protocol, source.toIpv4(), destination.toIpv4(), length)
+                .emitTo(buffer, LINK_HEADER);
+        MemorySegment.copy(payload, 0, buffer, LINK_HEADER + Ipv4.MIN_HEADER_LENGTH, length);
+        if (!loopback.loop(buffer.asSlice(LINK_HEADER, total), now)) {
+            counters.outDiscards++;
+            return IpOutput.Result.DROPPED;
+        }
+        return IpOutput.Result.SENT;
     }
 
     /** The path MTU towards {@code destination}. */
