@@ -176,12 +176,14 @@ class SackScoreboardTest {
         ack(3000, 10_000);
         assertEquals(0, ack(3000, 10_000, 1000, 2000), "below the cumulative ACK (RFC 2883 §4)");
         assertEquals(1, sb.dsacks());
+        assertEquals(0, ack(3000, 10_000, 2000, 3000), "ending at the cumulative ACK: still a duplicate");
+        assertEquals(2, sb.dsacks());
         assertEquals(0, sb.dupAcks());
         assertEquals(1000, ack(3000, 10_000, 4000, 4500, 4000, 5000), "inside the second block");
-        assertEquals(2, sb.dsacks());
+        assertEquals(3, sb.dsacks());
         assertRanges(4000, 5000);
         assertEquals(1000, ack(3000, 10_000, 6000, 7000, 4000, 5000), "a first block above the others: plain SACK");
-        assertEquals(2, sb.dsacks());
+        assertEquals(3, sb.dsacks());
     }
 
     @Test
