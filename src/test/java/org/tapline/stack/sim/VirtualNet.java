@@ -206,7 +206,11 @@ public final class VirtualNet {
     /**
      * Runs {@code transfer} of {@code bytes} from A to B with {@code faults} both ways, from a
      * fresh net seeded {@code seed}, until the bytes are delivered or {@code limit} nanoseconds
-     * of virtual time have passed.
+     * of virtual time have passed. Ten MiB through a 1 % loss, 10 ms RTT path with seed 42:
+     * <pre>{@code
+     * Throughput r = VirtualNet.transfer(tcp, 10 << 20, Faults.of(0.01, 10 * Faults.MS), 42, 600 * SECOND);
+     * System.out.println(Throughput.header() + "\n" + r.row());
+     * }</pre>
      */
     public static Throughput transfer(Transfer transfer, long bytes, Faults faults, long seed, long limit) {
         VirtualNet net = new VirtualNet(faults, seed);
