@@ -81,6 +81,7 @@ public final class Host implements IpOutput {
     /** Receives the echo replies that reach this host (set by the stack's ping call). */
     public void setEchoReplies(EchoReplies replies) {
         this.echoReplies = replies;
+        ipv4.setEchoReplies(replies);
     }
 
     /** The echo-reply listener, or null: for the ICMP layers. */
@@ -144,7 +145,7 @@ public final class Host implements IpOutput {
                 }
             }
             case Ethernet.TYPE_IPV4 -> {
-                switch (ipv4.receive(eth, buffer)) {
+                switch (ipv4.receive(eth, buffer, now)) {
                     case ECHO_ANSWERED -> {
                         counters.echoesAnswered++;
                         send(ipv4.replyLength());

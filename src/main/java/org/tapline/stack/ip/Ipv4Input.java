@@ -44,6 +44,7 @@ public final class Ipv4Input {
     private final Datagram datagram = new Datagram();
     private int nextId;
     private int replyLength;
+    private EchoReplies echoReplies;
 
     public Ipv4Input(MacAddress mac, Addresses addresses, Upper upper) {
         this.mac = mac;
@@ -51,11 +52,17 @@ public final class Ipv4Input {
         this.upper = upper;
     }
 
+    /** Where echo replies go (the stack's ping call), or null. */
+    public void setEchoReplies(EchoReplies replies) {
+        this.echoReplies = replies;
+    }
+
     /**
-     * Handles the IPv4 datagram of Ethernet frame {@code eth}; for an echo request to one of our
-     * addresses, writes the reply frame at the start of {@code out} (see {@link #replyLength}).
+     * Handles the IPv4 datagram of Ethernet frame {@code eth}, received at {@code now}; for an
+     * echo request to one of our addresses, writes the reply frame at the start of {@code out}
+     * (see {@link #replyLength}).
      */
-    public Outcome receive(Ethernet eth, MemorySegment out) {
+    public Outcome receive(Ethernet eth, MemorySegment out, long now) {
         replyLength = 0;
         Ipv4 ip = Ipv4.of(eth.segment(), eth.payloadOffset(), eth.payloadLength());
         // RFC 1122 §3.2.1.1-3.2.1.2: silently discard a wrong version or checksum; RFC 791: IHL
@@ -91,6 +98,11 @@ public final class Ipv4Input {
         Icmp icmp = Icmp.of(ip);
         if (icmp == null || !icmp.checksumOk()) {
             return Outcome.MALFORMED;
+        }
+        if (icmp.type() == Icmp.ECHO_REPLY && echoReplies != null && !broadcast) {
+            echoReplies.reply(IpAddress.v4(ip.sourceBits()), icmp.identifier(), icmp.sequence(),
+                    icmp.segment().asSlice(icmp.dataOffset(), icmp.dataLength()), now);
+            return Outcome.DELIVERED;
         }
         if (icmp.type() != Icmp.ECHO_REQUEST) {
             return Outcome.UNHANDLED;
