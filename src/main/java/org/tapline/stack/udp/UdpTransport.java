@@ -278,14 +278,18 @@ public final class UdpTransport implements Transport {
                 "Local Address:Port", "Peer Address:Port"));
         ports.forEach(e -> b.append(String.format("%-6s %-6d %-6d %-24s %s%n",
                 e.isConnected() ? "ESTAB" : "UNCONN", e.queue.charged(), 0,
-                endpoint(e.local, e.localPort), e.isConnected() ? endpoint(e.remote, e.remotePort)
-                        : endpoint(e.local.isV4() ? IpAddress.ANY_V4 : IpAddress.ANY_V6, -1))));
+                endpoint(e, e.local, e.localPort), e.isConnected() ? endpoint(e, e.remote, e.remotePort)
+                        : endpoint(e, e.local.isV4() ? IpAddress.ANY_V4 : IpAddress.ANY_V6, -1))));
         b.append(counters.line()).append('\n');
     }
 
-    private static String endpoint(IpAddress a, int port) {
+    /** As ss prints it: a.b.c.d:port, [v6]:port, and * for the dual-stack wildcard. */
+    private static String endpoint(UdpEndpoint e, IpAddress a, int port) {
         String p = port < 0 ? "*" : Integer.toString(port);
-        return a.isV4() ? a + ":" + p : "[" + a + "]:" + p;
+        if (a.isV4()) {
+            return a + ":" + p;
+        }
+        return a.isUnspecified() && !e.v6Only ? "*:" + p : "[" + a + "]:" + p;
     }
 
     private static int u16(MemorySegment seg, long off) {
