@@ -84,9 +84,14 @@ public final class UdpService implements AutoCloseable {
         return a == null ? 0 : a.getPort();
     }
 
+    /** Closes the socket and waits for the thread to end (an interrupt stops the wait, and stays set). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         socket.close();
-        thread.join();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
