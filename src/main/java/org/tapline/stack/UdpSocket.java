@@ -75,15 +75,21 @@ public final class UdpSocket implements AutoCloseable {
         }
     }
 
-    /** Binds to {@code local} (null, or port 0: an ephemeral port; an unresolved or any address: all of ours). */
+    /**
+     * Binds to {@code local}: null or port 0 for an ephemeral port; a wildcard address for all of
+     * ours (0.0.0.0: IPv4 only; ::, and null: both families unless {@link #IPV6_V6ONLY}).
+     */
     public UdpSocket bind(InetSocketAddress local) throws IOException {
-        IpAddress address = local == null || local.getAddress() == null || local.getAddress().isAnyLocalAddress()
-                ? (local != null && local.getAddress() instanceof java.net.Inet4Address ? IpAddress.ANY_V4 : IpAddress.ANY_V6)
-                : IpAddress.of(local.getAddress());
-        int port = local == null ? 0 : local.getPort();
+        InetAddress a = local == null ? null : resolved(local);
+        IpAddress address;
+        if (a == null || a.isAnyLocalAddress()) {
+            address = a instanceof java.net.Inet4Address ? IpAddress.ANY_V4 : IpAddress.ANY_V6;
+        } else {
+            address = IpAddress.of(a);
+        }
         lock.lock();
         try {
-            udp.bind(endpoint, address, port);
+            udp.bind(endpoint, address, local == null ? 0 : local.getPort());
         } finally {
             lock.unlock();
         }

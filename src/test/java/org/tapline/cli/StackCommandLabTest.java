@@ -7,12 +7,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.tapline.lab.Lab;
 import org.tapline.lab.LabExtension;
 import org.tapline.lab.TestJvm;
@@ -23,13 +25,15 @@ class StackCommandLabTest {
     private static final String TAP = "tltap0";
 
     @Test
-    void servesUdpEchoAndPrintsItsSocketsOnSigusr1(Lab lab) throws Exception {
+    void servesUdpEchoAndPrintsItsSocketsOnSigusr1(Lab lab, @TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("stack.pcapng");
         String ns = lab.netns("stku");
         lab.run(ns, "ip", "tuntap", "add", "dev", TAP, "mode", "tap");
         lab.address(ns, TAP, "10.99.0.123/24");
         lab.run(ns, "ip", "link", "set", TAP, "up");
         Process p = lab.start(ns, TestJvm.command(TestJvm.classPath(), List.of(), "stack", "-i", TAP, "--tap",
-                "--addr", "10.99.0.124/24", "--serve", "echo", "--serve", "chargen:1919").toArray(new String[0]));
+                "--addr", "10.99.0.124/24", "--serve", "echo", "--serve", "chargen:1919", "-w", trace.toString())
+                .toArray(new String[0]));
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         String started = CompletableFuture.supplyAsync(() -> readLine(err)).get(60, TimeUnit.SECONDS);
         assertTrue(started != null && started.contains("serving [echo:7, chargen:1919]"), started);
@@ -46,6 +50,19 @@ class StackCommandLabTest {
         Lab.exec(List.of("kill", "-TERM", String.valueOf(p.pid())));
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the stack ended on SIGTERM");
         assertEquals(0, p.exitValue());
+
+        // tshark checks every checksum of the stack's own trace: none bad, nothing malformed.
+        String udp = Lab.exec(List.of("tshark", "-r", trace.toString(), "-Y", "udp", "-T", "fields", "-e", "udp.length"));
+        assertEquals(List.of("21", "21"), frames(udp), udp);
+        String bad = Lab.exec(List.of("tshark", "-r", trace.toString(), "-o", "udp.check_checksum:TRUE",
+                "-o", "ip.check_checksum:TRUE", "-Y", "_ws.malformed || udp.checksum.status == 0 || ip.checksum.status == 0",
+                "-T", "fields", "-e", "frame.number"));
+        assertEquals(List.of(), frames(bad), bad);
+    }
+
+    /** tshark's field lines, without its warning about running as root. */
+    private static List<String> frames(String out) {
+        return out.lines().filter(l -> l.matches("\\d+")).toList();
     }
 
     /** The lines up to and including the first that starts with {@code last}. */

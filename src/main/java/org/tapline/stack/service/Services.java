@@ -74,10 +74,21 @@ public final class Services {
         /** Starts it over every transport it has; returns what to close. */
         public List<AutoCloseable> start(NetStack stack) throws IOException {
             List<AutoCloseable> started = new ArrayList<>();
-            for (Starter s : new Starter[] {service.udp(), service.tcp()}) {
-                if (s != null) {
-                    started.add(s.start(stack, port));
+            try {
+                for (Starter s : new Starter[] {service.udp(), service.tcp()}) {
+                    if (s != null) {
+                        started.add(s.start(stack, port));
+                    }
                 }
+            } catch (IOException | RuntimeException e) {
+                for (AutoCloseable c : started) {
+                    try {
+                        c.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
             }
             return started;
         }

@@ -138,10 +138,15 @@ public final class UdpEndpoint {
 
     /** Whether a socket bound to {@code local} takes datagrams sent to {@code a}. */
     boolean accepts(IpAddress a) {
-        if (local.isUnspecified()) {
-            return local.isV4() ? a.isV4() : !(v6Only && a.isV4());
+        return local.isUnspecified() ? allowsFamilyOf(a) : local.equals(a);
+    }
+
+    /** Whether this socket may talk with {@code peer}'s family: 0.0.0.0 IPv4 only, :: both unless v6-only. */
+    boolean allowsFamilyOf(IpAddress peer) {
+        if (!local.isUnspecified()) {
+            return local.isV4() == peer.isV4();
         }
-        return local.equals(a);
+        return covers(local, v6Only, peer);
     }
 
     /** Whether two bindings to one port would take some of the same datagrams. */

@@ -97,7 +97,7 @@ public final class UdpTransport implements Transport {
             throw new SocketException("Socket is closed");
         }
         IpAddress source = e.local.isUnspecified() ? ip.sourceFor(address) : e.local;
-        if (source == null) {
+        if (source == null || !e.allowsFamilyOf(address)) {
             throw new NoRouteToHostException("Network is unreachable: " + address);
         }
         if (e.localPort == 0) {
@@ -156,7 +156,7 @@ public final class UdpTransport implements Transport {
             throw new SocketException("Message too long: " + len + " bytes");
         }
         IpAddress source = e.local.isUnspecified() ? ip.sourceFor(to) : e.local;
-        if (source == null || source.isV4() != to.isV4()) {
+        if (source == null || !e.allowsFamilyOf(to)) {
             throw new NoRouteToHostException("Network is unreachable: " + to);
         }
         if (e.localPort == 0) {

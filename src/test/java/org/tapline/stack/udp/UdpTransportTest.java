@@ -248,6 +248,20 @@ class UdpTransportTest {
     }
 
     @Test
+    void familiesAreKeptApart() throws Exception {
+        learnPeer();
+        UdpEndpoint v4 = bound(IpAddress.ANY_V4, 7);
+        assertThrows(java.net.NoRouteToHostException.class, () -> udp.connect(v4, IpAddress.parse("fd00::1"), 7));
+        UdpEndpoint v6only = udp.open();
+        v6only.v6Only(true);
+        assertThrows(java.net.NoRouteToHostException.class,
+                () -> udp.send(v6only, ByteBuffer.wrap(new byte[1]), IpAddress.of(PEER_IP), 7, 0));
+        UdpEndpoint dual = udp.open();
+        udp.send(dual, ByteBuffer.wrap(new byte[1]), IpAddress.of(PEER_IP), 7, 0);
+        assertEquals(1, sent.size(), "a new socket is dual-stack and sends IPv4");
+    }
+
+    @Test
     void closeFreesThePort() throws Exception {
         UdpEndpoint e = bound(IpAddress.ANY_V4, 7);
         udp.close(e);
