@@ -59,6 +59,9 @@ public final class UdpSocket implements AutoCloseable {
     private final UdpEndpoint endpoint;
     private final Condition readable;
     private long timeoutNanos;
+    /** The sender {@link #receive} returned last, returned again while it is the same: a service allocates nothing per datagram from one peer. */
+    private InetSocketAddress lastFrom;
+    private IpAddress lastFromAddress;
 
     public UdpSocket(NetStack stack) throws IOException {
         this.stack = stack;
@@ -152,8 +155,7 @@ public final class UdpSocket implements AutoCloseable {
                     throw UdpErrors.exception(error);
                 }
                 if (endpoint.hasDatagram()) {
-                    InetSocketAddress from = new InetSocketAddress(endpoint.peekSource().toInetAddress(),
-                            endpoint.peekSourcePort());
+                    InetSocketAddress from = sender();
                     endpoint.take(dst);
                     return from;
                 }
@@ -171,6 +173,15 @@ public final class UdpSocket implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private InetSocketAddress sender() {
+        int port = endpoint.peekSourcePort();
+        if (lastFrom == null || lastFrom.getPort() != port || !endpoint.peekSourceIs(lastFromAddress)) {
+            lastFromAddress = endpoint.peekSource();
+            lastFrom = new InetSocketAddress(lastFromAddress.toInetAddress(), port);
+        }
+        return lastFrom;
     }
 
     /** How long {@link #receive} waits; zero (the default) waits without limit, as SO_TIMEOUT 0. */

@@ -83,6 +83,11 @@ final class DatagramQueue {
         return new IpAddress(fromHi[first], fromLo[first]);
     }
 
+    /** Whether the oldest datagram came from {@code a}, without making an address; only when not empty. */
+    boolean peekIs(IpAddress a) {
+        return a != null && fromHi[first] == a.hi() && fromLo[first] == a.lo();
+    }
+
     /**
      * Moves the oldest datagram into {@code dst} and removes it; what does not fit is discarded,
      * as recvfrom(2) truncates a datagram. Returns the datagram's full length.

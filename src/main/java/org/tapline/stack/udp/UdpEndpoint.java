@@ -92,6 +92,11 @@ public final class UdpEndpoint {
         return queue.peekAddress();
     }
 
+    /** Whether the oldest datagram came from {@code a}; only when {@link #hasDatagram}. */
+    public boolean peekSourceIs(IpAddress a) {
+        return queue.peekIs(a);
+    }
+
     public int peekSourcePort() {
         return queue.peekPort();
     }
