@@ -6,17 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,6 +31,9 @@ import org.tapline.lab.Lab;
 import org.tapline.lab.LabExtension;
 import org.tapline.link.TapLink;
 import org.tapline.packet.MacAddress;
+import org.tapline.stack.ip.Datagram;
+import org.tapline.stack.ip.IcmpProblem;
+import org.tapline.stack.ip.IpAddress;
 import org.tapline.stack.service.Services;
 import org.tapline.stack.udp.UdpCounters;
 
@@ -162,8 +172,47 @@ class UdpLabTest {
         r.close();
         t.join(Duration.ofSeconds(10));
         assertEquals(1, thrown.size());
-        assertInstanceOf(java.net.SocketException.class, thrown.getFirst());
-        assertThrows(java.net.SocketException.class, () -> new UdpSocket(r.stack));
+        assertInstanceOf(SocketException.class, thrown.getFirst());
+        assertThrows(SocketException.class, () -> new UdpSocket(r.stack));
+    }
+
+    @Test
+    void anIcmpErrorWakesTheReceiveOfAConnectedSocketOnce(Lab lab) throws Exception {
+        String ns = lab.netns("udpi");
+        try (Running r = stack(lab, ns, "10.89.0")) {
+            UdpSocket s = new UdpSocket(r.stack).connect(new InetSocketAddress(InetAddress.ofLiteral("10.89.0.123"), 9999));
+            s.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+            assertEquals(8192, s.getOption(StandardSocketOptions.SO_RCVBUF), "doubled, as Linux does");
+            List<Throwable> thrown = new ArrayList<>();
+            Thread t = Thread.ofVirtual().start(() -> {
+                try {
+                    s.receive(ByteBuffer.allocate(10));
+                } catch (IOException e) {
+                    thrown.add(e);
+                }
+            });
+            waitFor(() -> t.getState() == Thread.State.WAITING, () -> "receive waiting: " + t.getState());
+            // What the IPv4 layer does with an ICMP port unreachable quoting our datagram.
+            Datagram quoted = new Datagram();
+            quoted.source = IpAddress.parse("10.89.0.124");
+            quoted.destination = IpAddress.parse("10.89.0.123");
+            int port = s.localAddress().getPort();
+            quoted.segment = MemorySegment.ofArray(new byte[] {(byte) (port >> 8), (byte) port,
+                    (byte) (9999 >> 8), (byte) 9999, 0, 8, 0, 0});
+            quoted.length = 8;
+            r.stack.lock().lock();
+            try {
+                r.stack.udp().error(IcmpProblem.PORT_UNREACHABLE, 0, quoted, NetStack.now());
+            } finally {
+                r.stack.lock().unlock();
+            }
+            t.join(Duration.ofSeconds(10));
+            assertEquals(1, thrown.size(), thrown.toString());
+            assertInstanceOf(PortUnreachableException.class, thrown.getFirst());
+            s.timeout(Duration.ofMillis(50));
+            assertThrows(SocketTimeoutException.class, () -> s.receive(ByteBuffer.allocate(10)), "reported once");
+            s.close();
+        }
     }
 
     private static ByteBuffer exchange(UdpSocket s, String text, InetSocketAddress to) throws IOException {
@@ -223,14 +272,14 @@ class UdpLabTest {
         return new Running(stack, link, started);
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
+    private static void waitFor(BooleanSupplier condition, Supplier<String> what)
             throws InterruptedException {
         long end = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
                 throw new AssertionError("not within " + DEADLINE + ": " + what.get());
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            LockSupport.parkNanos(1_000_000L);
         }
     }
 }
