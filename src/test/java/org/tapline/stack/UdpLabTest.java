@@ -161,14 +161,7 @@ class UdpLabTest {
         Running r = stack(lab, ns, "10.98.0");
         UdpSocket s = new UdpSocket(r.stack).bind(new InetSocketAddress(5000));
         List<Throwable> thrown = new ArrayList<>();
-        Thread t = Thread.ofVirtual().start(() -> {
-            try {
-                s.receive(ByteBuffer.allocate(10));
-            } catch (IOException e) {
-                thrown.add(e);
-            }
-        });
-        waitFor(() -> t.getState() == Thread.State.WAITING, () -> "receive waiting: " + t.getState());
+        Thread t = blockedReceive(s, thrown);
         r.close();
         t.join(Duration.ofSeconds(10));
         assertEquals(1, thrown.size());
@@ -184,14 +177,7 @@ class UdpLabTest {
             s.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
             assertEquals(8192, s.getOption(StandardSocketOptions.SO_RCVBUF), "doubled, as Linux does");
             List<Throwable> thrown = new ArrayList<>();
-            Thread t = Thread.ofVirtual().start(() -> {
-                try {
-                    s.receive(ByteBuffer.allocate(10));
-                } catch (IOException e) {
-                    thrown.add(e);
-                }
-            });
-            waitFor(() -> t.getState() == Thread.State.WAITING, () -> "receive waiting: " + t.getState());
+            Thread t = blockedReceive(s, thrown);
             // What the IPv4 layer does with an ICMP port unreachable quoting our datagram.
             Datagram quoted = new Datagram();
             quoted.source = IpAddress.parse("10.89.0.124");
@@ -213,6 +199,19 @@ class UdpLabTest {
             assertThrows(SocketTimeoutException.class, () -> s.receive(ByteBuffer.allocate(10)), "reported once");
             s.close();
         }
+    }
+
+    /** A virtual thread blocked in {@code s.receive}; what it throws goes into {@code thrown}. */
+    private static Thread blockedReceive(UdpSocket s, List<Throwable> thrown) throws InterruptedException {
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                s.receive(ByteBuffer.allocate(10));
+            } catch (IOException e) {
+                thrown.add(e);
+            }
+        });
+        waitFor(() -> t.getState() == Thread.State.WAITING, () -> "receive waiting: " + t.getState());
+        return t;
     }
 
     private static ByteBuffer exchange(UdpSocket s, String text, InetSocketAddress to) throws IOException {
