@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -283,7 +284,12 @@ public final class NetStack implements AutoCloseable {
      */
     private void transmit(MemorySegment frame) {
         try {
-            traceFrame(System.currentTimeMillis() * 1_000_000L, frame);
+            if (trace != null) {
+                // The wall clock to the microsecond, as the link stamps what it receives: a
+                // millisecond stamp would put an answer before its question in the trace.
+                Instant t = Instant.now();
+                traceFrame(t.getEpochSecond() * 1_000_000_000L + t.getNano(), frame);
+            }
         } catch (IOException e) {
             if (sendFailure == null) {
                 sendFailure = e;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +59,11 @@ class StackCommandLabTest {
                 "-o", "ip.check_checksum:TRUE", "-Y", "_ws.malformed || udp.checksum.status == 0 || ip.checksum.status == 0",
                 "-T", "fields", "-e", "frame.number"));
         assertEquals(List.of(), frames(bad), bad);
+        // The echo's answer is stamped after its question.
+        String times = Lab.exec(List.of("tshark", "-r", trace.toString(), "-Y", "udp", "-T", "fields", "-e", "frame.time_epoch"));
+        List<String> stamps = times.lines().filter(l -> l.matches("[0-9.]+")).toList();
+        assertEquals(2, stamps.size(), times);
+        assertTrue(new BigDecimal(stamps.get(0)).compareTo(new BigDecimal(stamps.get(1))) < 0, times);
     }
 
     /** tshark's field lines, without its warning about running as root. */
