@@ -20,6 +20,7 @@ test_packages=(
   etherpuppet       # the reference peer of tapline puppet
   ethtool           # offloads off on lab interfaces
   socat             # small TCP/UDP peers and a scripted rpcapd client
+  nmap              # nmap -sU: the stack's open and closed UDP ports
   openssl           # certificates for the TLS tests
   passwd            # useradd, userdel, chpasswd: a system account for password logins
   util-linux        # setpriv: runs tapline as an unprivileged user

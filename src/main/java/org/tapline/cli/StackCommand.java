@@ -15,16 +15,18 @@ import org.tapline.pcap.FileErrors;
 import org.tapline.stack.Ipv4Interface;
 import org.tapline.stack.NetStack;
 import org.tapline.stack.ip.IpAddress;
+import org.tapline.stack.service.Services;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tapline stack}: a userspace host (ARP, IPv4, ICMP echo) living on a TAP. */
+/** {@code tapline stack}: a userspace host (ARP, IPv4, ICMP echo, UDP) living on a TAP. */
 @Command(name = "stack", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Be a host on a TAP, entirely in this process: answer ARP for its own addresses and ping "
-                + "(first slice: ARP, IPv4, ICMP echo). The kernel side is configured with ip(8), as in the ethertap HOWTO.",
-        footer = {"", "Ctrl-C or SIGTERM ends it with a counters line and exit status 0."})
+        description = "Be a host on a TAP, entirely in this process: answer ARP for its own addresses and ping, "
+                + "and serve echo, discard and chargen. The kernel side is configured with ip(8), as in the ethertap HOWTO.",
+        footer = {"", "kill -USR1 prints every socket and the protocol counters to stderr.",
+                "Ctrl-C or SIGTERM ends it with a counters line and exit status 0."})
 final class StackCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Debug debug;
@@ -64,6 +66,11 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "-w", paramLabel = "FILE", description = "Write every frame received and sent to FILE (pcapng).")
     Path writeFile;
 
+    @Option(names = "--serve", paramLabel = "NAME[:PORT]",
+            description = "Run a built-in service (repeatable): echo (RFC 862, port 7), discard (RFC 863, port 9), "
+                    + "chargen (RFC 864, port 19), over UDP.")
+    List<String> serve = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -81,19 +88,34 @@ final class StackCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--mac " + mac + ": not a MAC address");
         }
+        List<Services.Request> services = services();
         CaptureWriter trace = writeFile == null ? null
                 : CaptureWriter.open(FileErrors.openForWriting(writeFile), CaptureWriter.Format.PCAPNG, true);
         IpAddress gw = parseGateway();
         try (TapLink link = kind.tun ? TapLink.openTun(iface) : TapLink.openTap(iface)) {
             NetStack s = new NetStack(link, own, addresses, trace);
             addGateway(s, gw);
+            List<AutoCloseable> running = new ArrayList<>();
+            for (Services.Request r : services) {
+                try {
+                    running.addAll(r.start(s));
+                } catch (IOException e) {
+                    throw new IOException("--serve " + r + ": " + e.getMessage(), e);
+                }
+            }
             Signals.onInterrupt(s::stop);
+            Signals.onUser1(() -> report(s, err));
             err.println("tapline: stack on " + link.name() + (kind.tun ? " (TUN)" : " at " + own) + " " + addresses
-                    + (gateway == null ? "" : " via " + gateway));
+                    + (gateway == null ? "" : " via " + gateway)
+                    + (services.isEmpty() ? "" : " serving " + services));
             err.flush();
             try {
                 s.run();
             } finally {
+                s.close();
+                for (AutoCloseable c : running) {
+                    c.close();
+                }
                 err.println("tapline: " + s.counters().line());
                 err.flush();
             }
@@ -123,6 +145,43 @@ final class StackCommand implements Callable<Integer> {
             s.host().addGateway(gw);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--gw " + gateway + ": " + e.getMessage());
+        }
+    }
+
+    /** The --serve requests, each named once per port. */
+    private List<Services.Request> services() {
+        List<Services.Request> out = new ArrayList<>();
+        for (String text : serve) {
+            Services.Request r;
+            try {
+                r = Services.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--serve " + text + ": " + e.getMessage());
+            }
+            for (Services.Request have : out) {
+                if (have.port() == r.port()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--serve " + text + ": port " + r.port() + " is already served by " + have);
+                }
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** What SIGUSR1 prints: every socket, the transports' counters and the stack's. */
+    private static void report(NetStack s, PrintWriter err) {
+        StringBuilder b = new StringBuilder();
+        s.lock().lock();
+        try {
+            s.host().report(b);
+        } finally {
+            s.lock().unlock();
+        }
+        b.append("Stack: ").append(s.counters().line()).append('\n');
+        synchronized (err) {
+            err.print(b);
+            err.flush();
         }
     }
 }

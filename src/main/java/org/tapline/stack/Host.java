@@ -182,6 +182,7 @@ public final class Host implements IpOutput {
         switch (ipv4.receive(frame, off, len, linkGroup, now)) {
             case ECHO_ANSWERED -> counters.echoesAnswered++;
             case DELIVERED, FRAGMENT_HELD -> { }
+            case NO_PORT -> counters.noPort++;
             case MALFORMED -> counters.malformed++;
             case NOT_FOR_US, UNHANDLED -> counters.ignored++;
         }
@@ -208,13 +209,8 @@ public final class Host implements IpOutput {
         if (t == null) {
             return null;
         }
-        Transport.Delivery r = t.receive(d, now);
-        switch (r) {
-            case ACCEPTED -> { }
-            case NO_PORT -> counters.noPort++;
-            case MALFORMED -> counters.malformed++;
-        }
-        return r;
+        // The IPv4 and IPv6 inputs count what the outcome means (malformed, to a closed port).
+        return t.receive(d, now);
     }
 
     /** Runs the timers due at {@code now}. */

@@ -27,6 +27,7 @@ public final class Programs {
             Map.entry("etherpuppet", "etherpuppet"),
             Map.entry("ethtool", "ethtool"),
             Map.entry("socat", "socat"),
+            Map.entry("nmap", "nmap"),
             Map.entry("openssl", "openssl"),
             Map.entry("gcc", "gcc"),
             Map.entry("useradd", "passwd"),

@@ -61,7 +61,8 @@ public final class Icmpv4 {
             case Icmp.ECHO_REPLY -> {
                 counters.inEchoReps++;
                 EchoReplies listener = echoReplies.get();
-                if (listener != null) {
+                // A reply sent to a broadcast or group address answers no ping of ours.
+                if (listener != null && !toGroup) {
                     listener.reply(IpAddress.v4(ip.sourceBits()), icmp.identifier(), icmp.sequence(),
                             icmp.segment().asSlice(icmp.dataOffset(), icmp.dataLength()), now);
                 }

@@ -14,7 +14,7 @@ import org.tapline.packet.Ipv4;
  */
 public final class Ipv4Input {
     /** What {@link #receive} did with a datagram. */
-    public enum Outcome { ECHO_ANSWERED, DELIVERED, NOT_FOR_US, FRAGMENT_HELD, UNHANDLED, MALFORMED }
+    public enum Outcome { ECHO_ANSWERED, DELIVERED, NOT_FOR_US, FRAGMENT_HELD, NO_PORT, UNHANDLED, MALFORMED }
 
     /** Where datagrams for an upper-layer protocol go. */
     @FunctionalInterface
@@ -113,7 +113,7 @@ public final class Ipv4Input {
             case ACCEPTED -> Outcome.DELIVERED;
             case NO_PORT -> {
                 errors.send(Icmp.DEST_UNREACHABLE, IcmpError.PORT_UNREACHABLE, 0, ip, linkGroup, now);
-                yield Outcome.UNHANDLED;
+                yield Outcome.NO_PORT;
             }
             case MALFORMED -> Outcome.MALFORMED;
         };

@@ -16,7 +16,8 @@ import org.tapline.packet.IcmpEcho;
 import org.tapline.packet.IpPacket;
 import org.tapline.packet.Ipv4;
 import org.tapline.stack.ip.IpOutput;
-import org.tapline.stack.neighbor.ArpCache;
+import org.tapline.stack.ip.IpAddress;
+import org.tapline.stack.neighbor.NeighborCache;
 
 /** Two real Hosts over faulty wires in virtual time: ARP, ping, a bulk transfer, the same run for the same seed. */
 class VirtualNetTest {
@@ -54,41 +55,50 @@ class VirtualNetTest {
         });
     }
 
-    /** A resolves B over a clean 1 ms wire: the first ping goes to ARP, the second is answered. */
+    private static final IpAddress B = IpAddress.of(VirtualNet.B_ADDRESS.address());
+
+    /**
+     * A resolves B over a clean 1 ms wire: the first ping waits for ARP (one round trip) and is
+     * answered once it resolves.
+     */
     private VirtualNet resolved(long seed) {
         VirtualNet net = new VirtualNet(Faults.NONE.withDelay(MS), seed);
         watchReplies(net);
         net.start();
-        assertEquals(IpOutput.Result.DROPPED, ping(net, 0), "no MAC for B yet: an ARP request goes out");
-        assertTrue(net.runUntil(() -> net.a().arpCache().lookup(VirtualNet.B_ADDRESS.address().bits(), net.now()) != null,
-                SECOND));
-        assertEquals(2 * MS, net.now(), "one round trip");
+        assertEquals(IpOutput.Result.QUEUED, ping(net, 0), "no MAC for B yet: an ARP request goes out, the ping waits");
+        assertTrue(net.runUntil(() -> net.a().arpCache().peek(B) != null, SECOND));
+        assertEquals(MS, net.now(), "B's gratuitous ARP on start updates A's INCOMPLETE entry after one wire delay");
+        assertTrue(net.runUntil(() -> net.a().arpCache().state(B) == NeighborCache.State.REACHABLE, SECOND));
+        assertEquals(2 * MS, net.now(), "the reply to A's own request confirms B one round trip after it");
         assertEquals(1, net.countersB().arpAnswered);
+        assertTrue(net.runUntil(() -> !replies.isEmpty(), SECOND));
+        assertEquals(List.of(0), replies, "the ping that waited is sent and answered");
+        replies.clear();
         return net;
     }
 
     @Test
     void hostsResolveEachOtherAndPingIsAnswered() {
         VirtualNet net = resolved(1);
-        assertEquals(ArpCache.State.REACHABLE, net.a().arpCache().state(VirtualNet.B_ADDRESS.address().bits(), net.now()));
+        assertEquals(NeighborCache.State.REACHABLE, net.a().arpCache().state(B));
+        long sent = net.now();
         assertEquals(IpOutput.Result.SENT, ping(net, 1));
         assertTrue(net.runUntil(() -> !replies.isEmpty(), SECOND));
         assertEquals(List.of(1), replies);
-        assertEquals(4 * MS, net.now());
-        assertEquals(1, net.countersB().echoesAnswered);
+        assertEquals(sent + 2 * MS, net.now());
+        assertEquals(2, net.countersB().echoesAnswered, "the ping that waited for ARP and this one");
         assertEquals(0, net.countersA().malformed + net.countersB().malformed);
     }
 
     @Test
     void timersRunAtTheirDeadlinesInVirtualTime() {
         VirtualNet net = resolved(2);
-        int b = VirtualNet.B_ADDRESS.address().bits();
         long reachableUntil = net.a().nextDeadline();
         assertTrue(reachableUntil > net.now());
         net.runFor(reachableUntil - net.now());
-        assertEquals(ArpCache.State.STALE, net.a().arpCache().state(b, net.now()));
-        net.runFor(ArpCache.STALE_NANOS);
-        assertEquals(null, net.a().arpCache().lookup(b, net.now()), "expired after reachable + stale time");
+        assertEquals(NeighborCache.State.STALE, net.a().arpCache().state(B));
+        net.runFor(NeighborCache.STALE_NANOS);
+        assertEquals(null, net.a().arpCache().state(B), "expired after reachable + stale time");
     }
 
     /** 300 pings, 5 ms apart, after ARP, through wires that drop, duplicate, reorder and corrupt. */
