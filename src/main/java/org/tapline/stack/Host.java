@@ -17,6 +17,7 @@ import org.tapline.stack.ip.Ipv4Output;
 import org.tapline.stack.ip.Transport;
 import org.tapline.stack.neighbor.ArpCache;
 import org.tapline.stack.neighbor.ArpResponder;
+import org.tapline.stack.tcp.TcpTransport;
 
 /**
  * The protocol state of one host on one Ethernet link: frames in, frames out, no I/O and no
@@ -39,6 +40,7 @@ public final class Host implements IpOutput {
     private final MemorySegment buffer = Arena.ofAuto().allocate(OUT_BYTES, 64);
     private final Ipv4Output ipv4Out;
     private final List<Transport> transports = new ArrayList<>();
+    private final TcpTransport tcp;
     private EchoReplies echoReplies;
     /** The time of the frame or timer being handled. */
     private long lastNow;
@@ -66,6 +68,13 @@ public final class Host implements IpOutput {
                 return Host.this.isBroadcast(ip);
             }
         }, this::deliver);
+        this.tcp = new TcpTransport(this);
+        addTransport(tcp);
+    }
+
+    /** TCP: what TcpSocket and TcpServerSocket open connections and listeners on. */
+    public TcpTransport tcp() {
+        return tcp;
     }
 
     /** Adds an upper-layer protocol; one per protocol number. */

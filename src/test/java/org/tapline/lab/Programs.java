@@ -22,6 +22,8 @@ public final class Programs {
             Map.entry("sysctl", "procps"),
             Map.entry("ping", "iputils-ping"),
             Map.entry("iperf3", "iperf3"),
+            Map.entry("iperf", "iperf"),
+            Map.entry("iptables", "iptables"),
             Map.entry("etherpuppet", "etherpuppet"),
             Map.entry("ethtool", "ethtool"),
             Map.entry("socat", "socat"),

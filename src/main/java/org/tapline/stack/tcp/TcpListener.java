@@ -25,6 +25,8 @@ public final class TcpListener {
     int receiveBuffer = TcpConnection.DEFAULT_BUFFER;
     int sendBuffer = TcpConnection.DEFAULT_BUFFER;
     private boolean closed;
+    /** IPV6_V6ONLY for a listener on {@code ::}: false takes IPv4 connections too. */
+    boolean v6Only;
 
     TcpListener(TcpTransport transport, IpAddress local, int port, int backlog) {
         this.transport = transport;
@@ -51,6 +53,11 @@ public final class TcpListener {
         this.keepAlive = keepAlive;
         this.receiveBuffer = receiveBuffer;
         this.sendBuffer = sendBuffer;
+    }
+
+    /** IPV6_V6ONLY: whether a listener on {@code ::} refuses IPv4 connections. */
+    public void setV6Only(boolean on) {
+        v6Only = on;
     }
 
     /** The next established connection, or null. */

@@ -187,7 +187,8 @@ public final class TcpTransport implements Transport {
             if (l.local.equals(local)) {
                 return l;
             }
-            if (l.local.isUnspecified() && l.local.isV4() == local.isV4() || l.local.equals(IpAddress.ANY_V6)) {
+            boolean dual = l.local.equals(IpAddress.ANY_V6) && !l.v6Only;
+            if (l.local.isUnspecified() && l.local.isV4() == local.isV4() || dual) {
                 wildcard = l;
             }
         }
