@@ -110,6 +110,7 @@ final class TcpAcks {
                 c.inflation = Math.max(0, c.inflation - acked + c.mss);
             }
         } else {
+            c.inflation = 0;
             c.cc.onAck(acked, flight, sample, now);
         }
         c.dupAcks = 0;
@@ -128,6 +129,9 @@ final class TcpAcks {
             c.output.retransmitFirst(now);
         } else if (c.inRecovery && c.dupAcks > DUPACK_THRESHOLD) {
             c.inflation += c.mss; // step 3: each further duplicate means a segment left the network
+        } else if (!c.inRecovery && c.dupAcks < DUPACK_THRESHOLD) {
+            // RFC 3042 limited transmit: a new segment for each of the first two duplicates
+            c.inflation = (long) c.dupAcks * c.mss;
         }
     }
 

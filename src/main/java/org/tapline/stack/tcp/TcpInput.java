@@ -25,6 +25,11 @@ final class TcpInput {
             c.output.send(now);
             return;
         }
+        if (c.state == TcpState.SYN_RECEIVED && s.syn() && s.hasAck() && s.seq == c.irs) {
+            // simultaneous open (RFC 9293 figure 8): the peer's SYN-ACK; its SYN we have, its ACK counts
+            s.seq = Seq.add(s.seq, 1);
+            s.flags &= ~org.tapline.packet.Tcp.SYN;
+        }
         if (c.timestamps && s.hasTimestamp && !s.rst() && Seq.lt(s.tsVal, c.tsRecent)) {
             c.transport.counters().pawsDropped++; // RFC 7323 §5.3 R1: an old duplicate
             c.output.sendAck(now);

@@ -56,8 +56,12 @@ final class TcpOutput {
         emit(c.iss, flags, window, 0, now);
         if (c.sndMax == c.iss) {
             c.transport.counters().outSegs++;
+            c.rttTiming = true; // the handshake gives the first RTT sample (RFC 6298 §2.2)
+            c.rttSeq = Seq.add(c.iss, 1);
+            c.rttStart = now;
         } else {
             c.transport.counters().retransSegs++;
+            c.rttTiming = false;
         }
         c.sndNxt = Seq.add(c.iss, 1);
         c.sndMax = c.sndNxt;
