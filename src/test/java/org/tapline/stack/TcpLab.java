@@ -56,6 +56,22 @@ final class TcpLab implements AutoCloseable {
         return new InetSocketAddress(java.net.InetAddress.ofLiteral(kernelIp), port);
     }
 
+    /** Connects to a kernel listener that may still be starting (refused until it listens). */
+    TcpSocket connect(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                return TcpSocket.connect(stack, kernel(port), 5000);
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.CompletableFuture.runAsync(() -> { },
+                        java.util.concurrent.CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)).join();
+            }
+        }
+    }
+
     /** Drops incoming and outgoing packets in the namespace at random with {@code probability}. */
     void loss(double probability) throws IOException {
         for (String chain : new String[] {"INPUT", "OUTPUT"}) {

@@ -82,29 +82,13 @@ class TcpLabTest {
             Path out = dir.resolve("out.bin");
             Process socat = lab.start(t.ns, "socat", "-u", "TCP-LISTEN:5002,reuseaddr", "CREATE:" + out);
             byte[] data = randomBytes(size, size + 1);
-            TcpSocket s = connectRetrying(t, 5002);
+            TcpSocket s = t.connect(5002);
             try (OutputStream o = s.getOutputStream()) {
                 o.write(data);
             }
             assertTrue(socat.waitFor(120, TimeUnit.SECONDS), "socat did not finish: " + t.report());
             assertEquals(0, socat.exitValue());
             assertEquals(sha(data), sha(Files.readAllBytes(out)), t.report());
-        }
-    }
-
-    /** Connects to a kernel listener that may still be starting (refused until it listens). */
-    private static TcpSocket connectRetrying(TcpLab t, int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                return TcpSocket.connect(t.stack, t.kernel(port), 5000);
-            } catch (ConnectException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.onSpinWait();
-                CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)).join();
-            }
         }
     }
 
@@ -147,7 +131,7 @@ class TcpLabTest {
             assertTrue(up.contains("Mbits/sec"), up);
             System.out.println("kernel -> stack: iperf -c " + t.stackIp + " -p 5001 -t 3\n" + up);
             Process server = lab.start(t.ns, "iperf", "-s", "-p", "5003", "-f", "m");
-            TcpSocket s = connectRetrying(t, 5003);
+            TcpSocket s = t.connect(5003);
             byte[] chunk = new byte[128 * 1024];
             long bytes = 0;
             long start = System.nanoTime();
@@ -200,7 +184,7 @@ class TcpLabTest {
             assertEquals(sha(data), sha(Files.readAllBytes(out)), t.report());
             // and the stack half-closes towards the kernel's cat, still reading what comes back
             lab.start(t.ns, "socat", "TCP-LISTEN:5004,reuseaddr", "EXEC:cat");
-            TcpSocket s = connectRetrying(t, 5004);
+            TcpSocket s = t.connect(5004);
             byte[] back;
             try (s) {
                 CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> {

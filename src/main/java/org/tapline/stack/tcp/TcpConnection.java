@@ -165,11 +165,6 @@ public final class TcpConnection {
                 && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT);
     }
 
-    /** The three-way handshake completed (or the connection went past it). */
-    public boolean isConnected() {
-        return state.synchronized_() || state == TcpState.CLOSED && error == null && sndMax != iss;
-    }
-
     /** Queues up to {@code len} bytes for sending; returns how many fitted. */
     public int write(MemorySegment src, long off, int len, long now) {
         if (!canWrite()) {
