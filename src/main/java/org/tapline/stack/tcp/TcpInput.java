@@ -20,6 +20,12 @@ final class TcpInput {
             synSent(s, now);
             return;
         }
+        if (c.state == TcpState.TIME_WAIT && s.syn() && !s.hasAck() && !s.rst() && newIncarnation(s)) {
+            // RFC 6191 (RFC 9293 §3.6.1): a new SYN may end TIME-WAIT; the listener takes it
+            c.becomeClosed();
+            c.transport.reopen(c, s, now);
+            return;
+        }
         if (c.state == TcpState.SYN_RECEIVED && s.syn() && !s.hasAck() && s.seq == c.irs) {
             c.sndNxt = c.iss; // the peer lost our SYN-ACK: send it again
             c.output.send(now);
@@ -67,6 +73,14 @@ final class TcpInput {
         }
         text(s, window, now);
         c.output.send(now);
+    }
+
+    /** RFC 6191 §2: a newer timestamp, or without timestamps a sequence number past the old connection's. */
+    private boolean newIncarnation(Segment s) {
+        if (c.timestamps && s.hasTimestamp) {
+            return Seq.gt(s.tsVal, c.tsRecent);
+        }
+        return Seq.gt(s.seq, c.rcvNxt);
     }
 
     /** RFC 9293 §3.10.7.4 first: the four cases of the acceptability test. */

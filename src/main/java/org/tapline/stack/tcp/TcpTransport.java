@@ -98,6 +98,14 @@ public final class TcpTransport implements Transport {
         return Delivery.ACCEPTED;
     }
 
+    /** A SYN that ended {@code old}'s TIME-WAIT goes to the listener of its port, if there is one. */
+    void reopen(TcpConnection old, Segment s, long now) {
+        TcpListener l = findListener(old.local, old.localPort);
+        if (l != null) {
+            passive.segment(l, s, old.local, old.remote, now);
+        }
+    }
+
     /** Starts listening on {@code port} of {@code local} (unspecified: every address of the family). */
     public TcpListener listen(IpAddress local, int port, int backlog) throws BindException {
         if (port <= 0 || port > 0xffff) {

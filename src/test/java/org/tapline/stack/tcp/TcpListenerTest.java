@@ -81,6 +81,23 @@ class TcpListenerTest {
     }
 
     @Test
+    void aNewSynEndsTimeWait() throws Exception {
+        TcpListener l = h.tcp.listen(TcpHarness.US, 80, 4);
+        long iss = h.in(PeerSegment.syn(1000).ports(40000, 80), 0).get(0).seq();
+        h.in(PeerSegment.ack(1001, iss + 1).ports(40000, 80), 0);
+        TcpConnection old = l.accept();
+        old.close(false, MS);
+        h.in(PeerSegment.of(Tcp.FIN | Tcp.ACK_FLAG, 1001, iss + 2).ports(40000, 80), 2 * MS);
+        assertEquals(TcpState.TIME_WAIT, old.state());
+        // an old duplicate SYN gets an ACK; one past the old sequence space opens anew (RFC 6191)
+        assertEquals(Tcp.ACK_FLAG, h.in(PeerSegment.syn(900).ports(40000, 80), 3 * MS).get(0).flags());
+        Sent synAck = h.in(PeerSegment.syn(90000).ports(40000, 80), 4 * MS).get(0);
+        assertEquals(Tcp.SYN | Tcp.ACK_FLAG, synAck.flags());
+        assertEquals(90001, synAck.ack());
+        assertEquals(TcpState.CLOSED, old.state());
+    }
+
+    @Test
     void aPortTakenTwiceIsRefused() throws Exception {
         h.tcp.listen(TcpHarness.US, 80, 4);
         assertThrows(java.net.BindException.class, () -> h.tcp.listen(TcpHarness.US, 80, 4));
