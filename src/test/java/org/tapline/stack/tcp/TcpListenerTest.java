@@ -98,6 +98,23 @@ class TcpListenerTest {
     }
 
     @Test
+    void reportHasALinePerSocketThenTheCounters() throws Exception {
+        TcpListener l = h.tcp.listen(TcpHarness.US, 80, 4);
+        long iss = h.in(PeerSegment.syn(1000).ports(40000, 80).mss(1460), 0).get(0).seq();
+        h.in(PeerSegment.ack(1001, iss + 1).ports(40000, 80), 20 * MS);
+        StringBuilder b = new StringBuilder();
+        h.tcp.report(b);
+        List<String> lines = b.toString().lines().toList();
+        assertEquals(3, lines.size(), b.toString());
+        assertEquals("LISTEN 1 10.0.0.1:80", lines.get(0));
+        assertEquals("ESTAB 10.0.0.1:80 10.0.0.2:40000 mss:1460 cwnd:10 rtt:20.000/10.000 rto:200.000"
+                + " retrans:0/0 unacked:0 rcv_space:1048576", lines.get(1));
+        assertTrue(lines.get(2).startsWith("Tcp: ActiveOpens 0 PassiveOpens 1 AttemptFails 0 EstabResets 0 CurrEstab 1 InSegs 2 OutSegs 1"),
+                lines.get(2));
+        assertNotNull(l);
+    }
+
+    @Test
     void aPortTakenTwiceIsRefused() throws Exception {
         h.tcp.listen(TcpHarness.US, 80, 4);
         assertThrows(java.net.BindException.class, () -> h.tcp.listen(TcpHarness.US, 80, 4));

@@ -161,6 +161,41 @@ class TcpTimersTest {
     }
 
     @Test
+    void receiverOpensItsWindowOnlyByAUsefulAmount() throws Exception {
+        TcpConnection c = h.tcp.connect(TcpHarness.PEER, 80, null, 0, 8192, 8192, 0);
+        long iss = h.last().seq();
+        h.in(PeerSegment.of(Tcp.SYN | Tcp.ACK_FLAG, 7000, iss + 1).ports(80, c.localPort()).mss(1460), MS);
+        long seq = 7001;
+        for (int i = 0; i < 8; i++) {
+            h.in(PeerSegment.ack(seq, iss + 1).ports(80, c.localPort()).data(1024), 2 * MS);
+            seq += 1024;
+        }
+        h.advance(100 * MS);
+        assertEquals(0, h.last().window(), "a full buffer announces a zero window");
+        int mark = h.sent.size();
+        MemorySegment sink = bytes(8192);
+        c.read(sink, 0, 100, 200 * MS);
+        assertEquals(List.of(), h.since(mark), "RFC 9293 §3.8.6.2.2: 100 bytes are not worth announcing");
+        c.read(sink, 0, 1500, 201 * MS);
+        List<Sent> update = h.since(mark);
+        assertEquals(1, update.size());
+        assertEquals(1600, update.get(0).window(), "min(RCV.BUFF/2, MSS) passed: the window opens");
+    }
+
+    @Test
+    void senderWaitsForAUsefulWindow() throws Exception {
+        TcpConnection c = established(MS, 1000);
+        c.setNoDelay(true, S);
+        c.write(bytes(5000), 0, 5000, S);
+        assertEquals(1000, h.last().payload().length, "the whole (largest) window");
+        int mark = h.sent.size();
+        h.in(PeerSegment.ack(PEER_ISN + 1, c.iss + 1001).window(300), S + MS);
+        assertEquals(List.of(), h.since(mark), "RFC 9293 §3.8.6.2.1: 300 < half the largest window seen");
+        h.in(PeerSegment.ack(PEER_ISN + 1, c.iss + 1001).window(600), S + 2 * MS);
+        assertEquals(600, h.last().payload().length);
+    }
+
+    @Test
     void orphanedFinWait2EndsAfterSixtySeconds() throws Exception {
         TcpConnection c = established(MS, 65535);
         c.close(false, S);
