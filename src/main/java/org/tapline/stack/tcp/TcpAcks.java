@@ -95,9 +95,6 @@ final class TcpAcks {
             c.rttTiming = false;
         }
         c.retransmits = 0;
-        if (!c.keepAlive) {
-            c.probes = 0;
-        }
         if (c.inRecovery) {
             if (Seq.ge(ack, c.recover)) {
                 // RFC 6582 §3.2 step 4: a full acknowledgment ends recovery

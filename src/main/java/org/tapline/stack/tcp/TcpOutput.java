@@ -167,6 +167,19 @@ final class TcpOutput {
         }
     }
 
+    /** The persist timer's override (RFC 9293 §3.8.6.2.1): sends what the small window takes. */
+    void sendWhatFits(long now) {
+        int offset = Seq.diff(c.sndNxt, c.sendBufferSeq);
+        int len = (int) Math.min(Math.min(segmentRoom(), c.sendBuffer.size() - offset),
+                Math.max(0, Seq.diff(c.sndUna, c.sndNxt) + c.sndWnd));
+        if (len > 0) {
+            boolean fin = c.finQueued && Seq.add(c.sndNxt, len) == c.finSeq();
+            transmit(c.sndNxt, len, fin, now);
+            c.sndNxt = Seq.add(c.sndNxt, len + (fin ? 1 : 0));
+            c.sndMax = Seq.max(c.sndMax, c.sndNxt);
+        }
+    }
+
     /** RST for an abort: SEQ = SND.NXT (RFC 9293 §3.10.5). */
     void sendReset(long now) {
         c.transport.writer().send(c.local, c.remote, c.localPort, c.remotePort, c.sndNxt, c.rcvNxt,

@@ -26,6 +26,10 @@ final class TcpTimers {
     long persistAt = TcpConnection.NONE;
     long keepAliveAt = TcpConnection.NONE;
     long closeAt = TcpConnection.NONE;
+    /** Persist-timer firings since the window got too small: the backoff. */
+    int windowProbes;
+    /** Zero-window probes since the peer last sent anything. */
+    int unansweredProbes;
 
     TcpTimers(TcpConnection c) {
         this.c = c;
@@ -110,27 +114,38 @@ final class TcpTimers {
         retransmitAt = now + c.rtt.rto();
     }
 
-    /** Arms the persist timer when data waits behind a zero window with nothing in flight. */
+    /**
+     * Arms the persist timer when data waits with nothing in flight because the send window is
+     * too small for it: zero (RFC 9293 §3.8.6.1) or below what sender SWS avoidance sends (the
+     * override timeout of §3.8.6.2.1).
+     */
     void persistIfStalled(long now) {
         int unsent = c.sendBuffer.size() - Seq.diff(c.sndNxt, c.sendBufferSeq);
-        boolean stalled = c.sndWnd == 0 && (unsent > 0 || c.finQueued && Seq.le(c.sndNxt, c.finSeq()))
-                && c.sndNxt == c.sndUna;
+        boolean finWaits = c.finQueued && Seq.le(c.sndNxt, c.finSeq());
+        boolean stalled = c.sndNxt == c.sndUna && c.state.synchronized_()
+                && (unsent > 0 && c.sndWnd < Math.min(unsent, c.mss) || unsent <= 0 && finWaits && c.sndWnd == 0);
         if (!stalled) {
             persistAt = TcpConnection.NONE;
-            c.probes = c.keepAlive ? c.probes : 0;
+            windowProbes = 0;
         } else if (persistAt == TcpConnection.NONE) {
-            persistAt = now + backedOff(c.probes);
+            persistAt = now + backedOff(windowProbes);
         }
     }
 
     private void probeWindow(long now) {
-        if (c.probes >= DATA_RETRIES) {
+        if (unansweredProbes >= DATA_RETRIES) {
             c.fail(TcpError.TIMED_OUT);
             return;
         }
-        c.output.sendWindowProbe(now);
-        c.probes++;
-        persistAt = now + backedOff(c.probes);
+        if (c.sndWnd > 0) {
+            c.output.sendWhatFits(now); // the window is small, not closed: use it
+        } else {
+            c.output.sendWindowProbe(now);
+            unansweredProbes++;
+        }
+        windowProbes++;
+        persistAt = TcpConnection.NONE;
+        persistIfStalled(now);
     }
 
     private long backedOff(int times) {
@@ -140,6 +155,7 @@ final class TcpTimers {
     /** Something arrived: the connection is alive, the keep-alive idle period starts again. */
     void heard(long now) {
         c.lastReceive = now;
+        unansweredProbes = 0;
         if (keepAliveAt != TcpConnection.NONE) {
             c.probes = 0;
             keepAliveAt = now + keepIdle;

@@ -191,8 +191,10 @@ class TcpTimersTest {
         int mark = h.sent.size();
         h.in(PeerSegment.ack(PEER_ISN + 1, c.iss + 1001).window(300), S + MS);
         assertEquals(List.of(), h.since(mark), "RFC 9293 §3.8.6.2.1: 300 < half the largest window seen");
-        h.in(PeerSegment.ack(PEER_ISN + 1, c.iss + 1001).window(600), S + 2 * MS);
-        assertEquals(600, h.last().payload().length);
+        List<Sent> forced = h.advance(S + MS + c.rtt.rto());
+        assertEquals(1, forced.size(), "the persist timer overrides the wait");
+        assertEquals(S + MS + c.rtt.rto(), forced.get(0).at());
+        assertEquals(300, forced.get(0).payload().length);
     }
 
     @Test
