@@ -4,16 +4,17 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A byte ring in one MemorySegment: the send and receive buffers of a connection. It starts
- * small and doubles when data needs room, up to {@link #limit()} (as Linux grows its buffers
- * by need, so 1,000 idle connections cost little), and never allocates per segment. Bytes
+ * A byte ring in one MemorySegment: the send and receive buffers of a connection. It has no
+ * memory until data comes, then starts small and doubles when data needs room, up to
+ * {@link #limit()} (as Linux grows its buffers by need, so idle connections cost little), and
+ * never allocates per segment. Bytes
  * beyond {@link #size()} may be written ahead ({@link #writeAt}) and taken in later
  * ({@link #commit}): the receiver keeps out-of-order data there.
  */
 final class ByteRing {
     private static final int MIN_CAPACITY = 4096;
 
-    private MemorySegment buf;
+    private MemorySegment buf = MemorySegment.NULL;
     private int capacity;
     private int limit;
     private int head;
@@ -21,8 +22,6 @@ final class ByteRing {
 
     ByteRing(int limit) {
         this.limit = limit;
-        this.capacity = Math.min(MIN_CAPACITY, Integer.highestOneBit(Math.max(limit, 1)));
-        this.buf = Arena.ofAuto().allocate(capacity, 64);
     }
 
     int size() {
@@ -53,6 +52,9 @@ final class ByteRing {
 
     /** Writes {@code len} bytes at {@code at} bytes past the end of the data, not yet counted. */
     void writeAt(int at, MemorySegment src, long off, int len) {
+        if (len == 0) {
+            return;
+        }
         int pos = size + at;
         ensure(pos + len);
         int start = (head + pos) & (capacity - 1);
@@ -70,6 +72,9 @@ final class ByteRing {
 
     /** Copies {@code len} bytes starting {@code at} bytes into the data to {@code dst}, keeping them. */
     void peek(int at, MemorySegment dst, long dstOff, int len) {
+        if (len == 0) {
+            return;
+        }
         int start = (head + at) & (capacity - 1);
         int first = Math.min(len, capacity - start);
         MemorySegment.copy(buf, start, dst, dstOff, first);
@@ -88,6 +93,9 @@ final class ByteRing {
 
     /** Discards the first {@code n} bytes (acknowledged data). */
     void drop(int n) {
+        if (n == 0) {
+            return;
+        }
         head = (head + n) & (capacity - 1);
         size -= n; // head stays put: bytes written ahead keep their place after it
     }
@@ -96,7 +104,7 @@ final class ByteRing {
         if (needed <= capacity) {
             return;
         }
-        int c = capacity;
+        int c = Math.max(capacity, MIN_CAPACITY);
         while (c < needed) {
             c <<= 1;
         }
