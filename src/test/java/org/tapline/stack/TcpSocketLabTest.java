@@ -83,6 +83,22 @@ class TcpSocketLabTest {
         }
     }
 
+    /** A SYN nobody answers (an address on the link with no host) ends in SocketTimeoutException. */
+    @Test
+    void connectTimesOut(Lab lab) throws Exception {
+        try (TcpLab t = new TcpLab(lab, "tst", "10.94.3", null)) {
+            java.net.InetSocketAddress nobody = new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("10.94.3.200"), 80);
+            SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> TcpSocket.connect(t.stack, nobody, 300));
+            assertEquals("Connect timed out", e.getMessage());
+            t.stack.lock().lock();
+            try {
+                assertEquals(0, t.stack.host().tcp().connectionCount(), "the attempt is dropped");
+            } finally {
+                t.stack.lock().unlock();
+            }
+        }
+    }
+
     /** RFC 864's pattern, as the kernel reads it from the stack's chargen. */
     @Test
     void chargenSendsItsPattern(Lab lab) throws Exception {
