@@ -114,6 +114,9 @@ public final class TcpSocket implements Closeable {
         try {
             TcpConnection c = connected();
             while (true) {
+                if (closed) {
+                    throw new SocketException("Socket closed");
+                }
                 if (inputShutdown) {
                     return -1;
                 }
@@ -124,9 +127,6 @@ public final class TcpSocket implements Closeable {
                 }
                 if (c.error() != null && c.error() != TcpError.ABORTED) {
                     throw failure(c.error());
-                }
-                if (closed) {
-                    throw new SocketException("Socket closed");
                 }
                 if (c.endOfStream()) {
                     return -1;

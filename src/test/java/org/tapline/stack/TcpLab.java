@@ -96,7 +96,17 @@ final class TcpLab implements AutoCloseable {
     public void close() throws Exception {
         stack.stop();
         try {
-            loop.get(10, TimeUnit.SECONDS);
+            loop.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            StringBuilder where = new StringBuilder("the stack's loop did not stop:\n");
+            Thread.getAllStackTraces().forEach((thread, frames) -> {
+                if (thread.getName().equals("stack-loop")) {
+                    for (StackTraceElement f : frames) {
+                        where.append("  ").append(f).append('\n');
+                    }
+                }
+            });
+            throw new AssertionError(where.toString(), e);
         } finally {
             link.close();
             if (trace != null) {
