@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.tapline.stack.NetStack;
 import org.tapline.stack.TcpServerSocket;
@@ -66,9 +67,15 @@ public final class TcpService implements Closeable {
         }
     }
 
+    /** Stops listening, interrupts the connections' threads and waits (up to 10 s) until they ended. */
     @Override
     public void close() {
         server.close();
         threads.shutdownNow();
+        try {
+            threads.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
