@@ -29,6 +29,7 @@ final class TcpAcks {
             return false;
         }
         long window = (long) s.window << c.sndShift;
+        boolean current = Seq.ge(s.ack, c.sndUna); // below SND.UNA: an old duplicate, ignored
         if (Seq.gt(s.ack, c.sndUna)) {
             newData(s.ack, now);
         } else if (s.ack == c.sndUna && s.dataLength == 0 && !s.fin() && window == c.sndWnd
@@ -36,7 +37,7 @@ final class TcpAcks {
             duplicate(now);
         }
         // RFC 9293: SND.WL1 and SND.WL2 keep an old segment from moving the window back.
-        if (Seq.lt(c.sndWl1, s.seq) || c.sndWl1 == s.seq && Seq.le(c.sndWl2, s.ack)) {
+        if (current && (Seq.lt(c.sndWl1, s.seq) || c.sndWl1 == s.seq && Seq.le(c.sndWl2, s.ack))) {
             boolean opened = c.sndWnd == 0 && window > 0;
             c.sndWnd = window;
             c.sndWl1 = s.seq;
