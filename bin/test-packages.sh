@@ -17,6 +17,8 @@ test_packages=(
   tshark            # tshark: reads our pcap/pcapng files (interop tests)
   wireshark-common  # text2pcap, editcap, mergecap, capinfos: foreign files for our readers
   iperf3            # traffic through puppet links
+  iperf             # iPerf2 against the stack's TCP (TcpLabTest)
+  iptables          # random loss in lab namespaces (TcpLabTest)
   etherpuppet       # the reference peer of tapline puppet
   ethtool           # offloads off on lab interfaces
   socat             # small TCP/UDP peers and a scripted rpcapd client

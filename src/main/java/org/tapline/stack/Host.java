@@ -21,6 +21,7 @@ import org.tapline.stack.ip.RouteTable;
 import org.tapline.stack.ip.Transport;
 import org.tapline.stack.neighbor.ArpResponder;
 import org.tapline.stack.neighbor.NeighborCache;
+import org.tapline.stack.tcp.TcpTransport;
 
 /**
  * The protocol state of one host on one link, Ethernet or raw IP (TUN): frames in, frames out,
@@ -48,6 +49,7 @@ public final class Host implements IpOutput {
     /** Answers ARP; null on a raw-IP link. */
     private final ArpResponder arp;
     private final List<Transport> transports = new ArrayList<>();
+    private final TcpTransport tcp;
     private EchoReplies echoReplies;
     /** The time of the frame or timer being handled, for calls that pass no time. */
     private long lastNow;
@@ -70,6 +72,13 @@ public final class Host implements IpOutput {
         this.ipv4 = new Ipv4Layer(mac, this.addresses, routes, mtu, buffer, this::sendFrame, this, this::deliver,
                 this::transport, this::echoReplies, icmpRateLimit);
         this.arp = mac == null ? null : new ArpResponder(mac, ipv4::owns, ipv4.arpCache());
+        this.tcp = new TcpTransport(this);
+        addTransport(tcp);
+    }
+
+    /** TCP: what TcpSocket and TcpServerSocket open connections and listeners on. */
+    public TcpTransport tcp() {
+        return tcp;
     }
 
     /** A host on a raw-IP link (TUN, link type 101): no link header, no ARP. */

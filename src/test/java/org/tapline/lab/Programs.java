@@ -24,6 +24,8 @@ public final class Programs {
             Map.entry("arping", "arping"),
             Map.entry("hping3", "hping3"),
             Map.entry("iperf3", "iperf3"),
+            Map.entry("iperf", "iperf"),
+            Map.entry("iptables", "iptables"),
             Map.entry("etherpuppet", "etherpuppet"),
             Map.entry("ethtool", "ethtool"),
             Map.entry("socat", "socat"),
