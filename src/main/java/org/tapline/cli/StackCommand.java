@@ -12,6 +12,7 @@ import org.tapline.packet.MacAddress;
 import org.tapline.pcap.CaptureWriter;
 import org.tapline.pcap.FileErrors;
 import org.tapline.stack.Ipv4Interface;
+import org.tapline.stack.ip6.Ipv6Interface;
 import org.tapline.stack.NetStack;
 
 import picocli.CommandLine;
@@ -37,8 +38,9 @@ final class StackCommand implements Callable<Integer> {
             description = "NAME is a TAP: attach to it, or create it when it does not exist.")
     boolean tap;
 
-    @Option(names = "--addr", required = true, paramLabel = "A.B.C.D/N",
-            description = "An IPv4 address of the stack with its prefix length (repeatable).")
+    @Option(names = "--addr", required = true, paramLabel = "ADDR/N",
+            description = "An IPv4 (A.B.C.D/N) or IPv6 (fd00::124/64) address of the stack with its prefix length "
+                    + "(repeatable). IPv6 always has its link-local address and takes addresses from router advertisements.")
     List<String> addrs = new ArrayList<>();
 
     @Option(names = "--mac", paramLabel = "MAC",
@@ -52,8 +54,13 @@ final class StackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         List<Ipv4Interface> addresses = new ArrayList<>();
+        List<Ipv6Interface> addresses6 = new ArrayList<>();
         for (String a : addrs) {
             try {
+                if (a.contains(":")) {
+                    addresses6.add(Ipv6Interface.parse(a));
+                    continue;
+                }
                 addresses.add(Ipv4Interface.parse(a));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--addr " + a + ": " + e.getMessage());
@@ -69,8 +76,10 @@ final class StackCommand implements Callable<Integer> {
                 : CaptureWriter.open(FileErrors.openForWriting(writeFile), CaptureWriter.Format.PCAPNG, true);
         try (TapLink link = TapLink.openTap(iface)) {
             NetStack s = new NetStack(link, own, addresses, trace);
+            addresses6.forEach(s.host()::addIpv6);
             Signals.onInterrupt(s::stop);
-            err.println("tapline: stack on " + link.name() + " at " + own + " " + addresses);
+            err.println("tapline: stack on " + link.name() + " at " + own + " " + addresses
+                    + (addresses6.isEmpty() ? "" : " " + addresses6));
             err.flush();
             try {
                 s.run();

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import org.tapline.packet.Arp;
 import org.tapline.packet.Ethernet;
@@ -15,6 +16,8 @@ import org.tapline.stack.ip.IpOutput;
 import org.tapline.stack.ip.Ipv4Input;
 import org.tapline.stack.ip.Ipv4Output;
 import org.tapline.stack.ip.Transport;
+import org.tapline.stack.ip6.Ipv6Host;
+import org.tapline.stack.ip6.Ipv6Interface;
 import org.tapline.stack.neighbor.ArpCache;
 import org.tapline.stack.neighbor.ArpResponder;
 
@@ -38,6 +41,7 @@ public final class Host implements IpOutput {
     private final Ipv4Input ipv4;
     private final MemorySegment buffer = Arena.ofAuto().allocate(OUT_BYTES, 64);
     private final Ipv4Output ipv4Out;
+    private final Ipv6Host ipv6;
     private final List<Transport> transports = new ArrayList<>();
     private EchoReplies echoReplies;
     /** The time of the frame or timer being handled. */
@@ -66,6 +70,50 @@ public final class Host implements IpOutput {
                 return Host.this.isBroadcast(ip);
             }
         }, this::deliver);
+        this.ipv6 = new Ipv6Host(mac, mtu, buffer, this::sendFrame, new SplittableRandom(), ipv6Upper());
+    }
+
+    /** What the IPv6 side needs from the host: its transports and the echo listener. */
+    private Ipv6Host.Upper ipv6Upper() {
+        return new Ipv6Host.Upper() {
+            @Override
+            public Transport.Delivery deliver(Datagram d, long now) {
+                for (Transport t : transports) {
+                    if (t.protocol() == d.protocol) {
+                        Transport.Delivery r = t.receive(d, now);
+                        if (r == Transport.Delivery.NO_PORT) {
+                            counters.noPort++;
+                        }
+                        return r;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public void error(org.tapline.stack.ip.IcmpProblem problem, int mtu, Datagram quoted, long now) {
+                for (Transport t : transports) {
+                    if (t.protocol() == quoted.protocol) {
+                        t.error(problem, mtu, quoted, now);
+                    }
+                }
+            }
+
+            @Override
+            public EchoReplies echoReplies() {
+                return echoReplies;
+            }
+        };
+    }
+
+    /** Adds a static IPv6 address ("fd00::124/64"); before {@link #start}. */
+    public void addIpv6(Ipv6Interface address) {
+        ipv6.add(address);
+    }
+
+    /** The IPv6 side (addresses, neighbours, counters). */
+    public Ipv6Host ipv6() {
+        return ipv6;
     }
 
     /** Adds an upper-layer protocol; one per protocol number. */
@@ -93,6 +141,7 @@ public final class Host implements IpOutput {
         for (Transport t : transports) {
             t.report(out);
         }
+        ipv6.report(out);
     }
 
     /** How transports send. */
@@ -105,6 +154,7 @@ public final class Host implements IpOutput {
         for (Ipv4Interface a : addresses) {
             send(arp.announce(a.address(), buffer));
         }
+        ipv6.start(now);
     }
 
     /** Handles one received frame; malformed input is counted and dropped, never thrown. */
@@ -126,7 +176,7 @@ public final class Host implements IpOutput {
             return;
         }
         MacAddress dst = eth.destination();
-        if (!dst.equals(mac) && !dst.equals(MacAddress.BROADCAST) || eth.tagCount() != 0) {
+        if (!dst.equals(mac) && !dst.equals(MacAddress.BROADCAST) && !ipv6.acceptsMac(dst) || eth.tagCount() != 0) {
             counters.ignored++; // another station's frame, or a VLAN we are not on
             return;
         }
@@ -155,6 +205,7 @@ public final class Host implements IpOutput {
                     case NOT_FOR_US, UNHANDLED -> counters.ignored++;
                 }
             }
+            case Ethernet.TYPE_IPV6 -> ipv6.receive(eth, now);
             default -> counters.ignored++;
         }
     }
@@ -179,6 +230,9 @@ public final class Host implements IpOutput {
     public void poll(long now) {
         lastNow = now;
         arpCache.expire(now);
+        if (ipv6.nextDeadline() - now <= 0) {
+            ipv6.poll(now);
+        }
         for (Transport t : transports) {
             if (t.nextDeadline() - now <= 0) {
                 t.poll(now);
@@ -188,7 +242,7 @@ public final class Host implements IpOutput {
 
     /** When {@link #poll} next has work, or {@link Long#MAX_VALUE}. */
     public long nextDeadline() {
-        long next = arpCache.nextDeadline();
+        long next = Math.min(arpCache.nextDeadline(), ipv6.nextDeadline());
         for (Transport t : transports) {
             next = Math.min(next, t.nextDeadline());
         }
@@ -199,7 +253,7 @@ public final class Host implements IpOutput {
     public Result send(IpAddress source, IpAddress destination, int protocol, int ttl, int flags,
                        MemorySegment payload, int length, long now) {
         if (!destination.isV4()) {
-            return Result.NO_ROUTE; // IPv6 comes in a later slice
+            return ipv6.send(source, destination, protocol, ttl, flags, payload, length, now);
         }
         return ipv4Out.send(source, destination, protocol, ttl, flags, payload, length, now);
     }
@@ -207,7 +261,7 @@ public final class Host implements IpOutput {
     @Override
     public IpAddress sourceFor(IpAddress destination) {
         if (!destination.isV4()) {
-            return null;
+            return ipv6.sourceFor(destination, lastNow);
         }
         Ipv4Interface on = ipv4Out.onLink(destination.v4Bits());
         return on == null ? null : IpAddress.of(on.address());
@@ -215,12 +269,15 @@ public final class Host implements IpOutput {
 
     @Override
     public int pathMtu(IpAddress destination) {
+        if (!destination.isV4()) {
+            return ipv6.pathMtu(destination, lastNow);
+        }
         return ipv4Out.mtu();
     }
 
     @Override
     public boolean isLocal(IpAddress address) {
-        return address.isV4() && owns(address.v4Bits());
+        return address.isV4() ? owns(address.v4Bits()) : ipv6.isLocal(address);
     }
 
     public ArpCache arpCache() {
