@@ -14,7 +14,7 @@ import org.tapline.stack.ip.IpAddress;
 /** RFC 8200 input: the fixed header, each extension-header rule, delivery and the errors it sends. */
 class Ipv6InputTest {
     private final Peer6 p = Peer6.introduced();
-    private static final long T = 4 * SECOND;
+    private static final long T = READY + SECOND;
 
     @Test
     void echoRequestGetsItsReplyByteForByte() {

@@ -66,12 +66,15 @@ final class Peer6 {
                 });
     }
 
-    /** Started with fd00::124/64 and DAD done at 3 s; what it sent is forgotten. */
+    /** When {@link #ready} is: DAD done, the three router solicitations sent. */
+    static final long READY = 12 * SECOND;
+
+    /** Started with fd00::124/64, DAD done and router solicitation over at {@link #READY}; what it sent is forgotten. */
     static Peer6 ready() {
         Peer6 p = new Peer6(1);
         p.host.add(Ipv6Interface.parse("fd00::124/64"));
         p.host.start(0);
-        p.runUntil(3 * SECOND);
+        p.runUntil(READY);
         p.sent.clear();
         return p;
     }
@@ -79,8 +82,8 @@ final class Peer6 {
     /** Ready, and the peer's two addresses known to the host (it solicited ours with its link-layer address). */
     static Peer6 introduced() {
         Peer6 p = ready();
-        p.receive(ns(PEER_IP, IpAddress.parse("ff02::1:ff00:124"), OURS, true), 3 * SECOND);
-        p.receive(ns(PEER_LL, IpAddress.parse("ff02::1:ff00:1"), OUR_LL, true), 3 * SECOND);
+        p.receive(ns(PEER_IP, IpAddress.parse("ff02::1:ff00:124"), OURS, true), READY);
+        p.receive(ns(PEER_LL, IpAddress.parse("ff02::1:ff00:1"), OUR_LL, true), READY);
         p.sent.clear();
         return p;
     }
@@ -88,6 +91,14 @@ final class Peer6 {
     /** A neighbour solicitation from the peer for {@code target}, with its source link-layer option when asked. */
     static byte[] ns(IpAddress src, IpAddress dst, IpAddress target, boolean sll) {
         byte[] msg = concat(hex("87000000 00000000"), addr(target), sll ? concat(hex("0101"), mac(PEER)) : new byte[0]);
+        MacAddress to = dst.hi() >>> 56 == 0xff ? new MacAddress(0x3333_0000_0000L | (dst.lo() & 0xffff_ffffL)) : US;
+        return ip(to, src, dst, 58, 255, icmp(src, dst, new byte[0], msg));
+    }
+
+    /** A neighbour advertisement from the peer for {@code target} with {@code flags} (0x40 S, 0x20 O), link address {@code tll} or none. */
+    static byte[] na(IpAddress src, IpAddress dst, IpAddress target, int flags, MacAddress tll) {
+        byte[] msg = concat(hex("88000000"), new byte[] {(byte) flags, 0, 0, 0}, addr(target),
+                tll != null ? concat(hex("0201"), mac(tll)) : new byte[0]);
         MacAddress to = dst.hi() >>> 56 == 0xff ? new MacAddress(0x3333_0000_0000L | (dst.lo() & 0xffff_ffffL)) : US;
         return ip(to, src, dst, 58, 255, icmp(src, dst, new byte[0], msg));
     }
