@@ -100,6 +100,31 @@ class Ipv6LabTest {
         }
     }
 
+    @Test
+    void theCommandTakesAnIpv6AddressAndAnswersPing(Lab lab) throws Exception {
+        String ns = lab.netns("v6c");
+        kernelSide(lab, ns, "fd00:95::123/64");
+        Process p = lab.start(ns, org.tapline.lab.TestJvm.command(org.tapline.lab.TestJvm.classPath(), List.of(),
+                "stack", "-i", TAP, "--tap", "--addr", "fd00:95::124/64").toArray(new String[0]));
+        var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        String started = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return err.readLine();
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }).get(60, TimeUnit.SECONDS);
+        assertTrue(started != null && started.contains("[fd00:95::124/64]"), started);
+        assertReplies(lab.run(ns, "ping", "-6", "-c", "1", "-w", "20", "fd00:95::124"), 1); // DAD done
+        String ping = lab.run(ns, "ping", "-6", "-c", "20", "-i", "0.05", "-w", "20", "fd00:95::124");
+        assertReplies(ping, 20);
+        System.out.println("tapline stack over a TAP, ping -6: " + ping.lines().reduce((a, b) -> b).orElse(""));
+        Lab.exec(List.of("kill", "-TERM", String.valueOf(p.pid())));
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the stack ended on SIGTERM");
+        assertEquals(0, p.exitValue());
+    }
+
     /** The kernel side: a TAP with an address (no DAD: the kernel holds it at once), up. */
     static void kernelSide(Lab lab, String ns, String cidr) throws Exception {
         lab.run(ns, "ip", "tuntap", "add", "dev", TAP, "mode", "tap");
