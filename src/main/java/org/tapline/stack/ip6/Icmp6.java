@@ -123,11 +123,28 @@ final class Icmp6 {
             host.pmtu.lower(qdst, mtu, host.output.linkMtu, now); // RFC 8201 §4
             mtu = host.pmtu.get(qdst, host.output.linkMtu, now);
         }
+        tell(problem(type, code), (int) mtu, pkt, q, end, now);
+        return true;
+    }
+
+    /**
+     * RFC 4861 §7.2.2: resolution of the next hop failed for {@code packet}, one of ours: its
+     * transport hears "address unreachable" (EHOSTUNREACH), as a Linux socket does.
+     */
+    void unreachable(MemorySegment packet, long now) {
+        if (packet.byteSize() >= Ipv6Output.HEADER) {
+            tell(IcmpProblem.HOST_UNREACHABLE, 0, packet, 0, packet.byteSize(), now);
+        }
+    }
+
+    /** Hands the transport the datagram quoted at {@code [q, end)} when its upper-layer header is there. */
+    private void tell(IcmpProblem problem, int mtu, MemorySegment pkt, long q, long end, long now) {
         long upper = Headers.upper(pkt, Wire.u8(pkt, q + 6), q + Ipv6Output.HEADER, end);
         if (upper < 0 || end - (upper >> 8) < 8 || (upper & 0xff) == IpPacket.PROTO_ICMPV6) {
-            return true; // the quote is too short to name a socket, or it is about our ICMPv6
+            return; // the quote is too short to name a socket, or it is about our ICMPv6
         }
-        quoted.source = qsrc;
+        IpAddress qdst = IpAddress.readV6(pkt, q + 24);
+        quoted.source = IpAddress.readV6(pkt, q + 8);
         quoted.destination = qdst;
         quoted.protocol = (int) (upper & 0xff);
         quoted.ttl = Wire.u8(pkt, q + 7);
@@ -135,8 +152,7 @@ final class Icmp6 {
         quoted.segment = pkt;
         quoted.offset = upper >> 8;
         quoted.length = (int) (end - quoted.offset);
-        host.upper.error(problem(type, code), (int) mtu, quoted, now);
-        return true;
+        host.upper.error(problem, mtu, quoted, now);
     }
 
     private static IcmpProblem problem(int type, int code) {

@@ -12,7 +12,8 @@ import org.tapline.stack.neighbor.NeighborCache;
  * Neighbor Discovery on Ethernet (RFC 4861 §7): answers solicitations for our addresses, feeds
  * advertisements to the {@link NeighborCache} (§7.2.5), sends the solicitations it asks for
  * (multicast to the solicited-node group, then unicast probes) and the DAD probes of RFC 4862
- * §5.4.2. Every message is checked as §7.1 says: hop limit 255, code 0, its length, no option of
+ * §5.4.2; a datagram whose next hop never answers is reported to its transport as address
+ * unreachable (§7.2.2). Every message is checked as §7.1 says: hop limit 255, code 0, its length, no option of
  * length zero. Redirects are ignored, as RFC 4861 §8.3 allows a host to (we keep no destination cache).
  *
  * <pre>
@@ -222,7 +223,8 @@ final class Ndp implements NeighborCache.Prober {
 
     @Override
     public void failed(IpAddress target, MemorySegment datagram, long now) {
-        host.counters.outDiscards++; // our own datagram: its transport times out as it would on a lost packet
+        host.counters.outDiscards++;
+        host.icmp.unreachable(datagram, now);
     }
 
     static boolean isSolicitedNode(IpAddress a) {

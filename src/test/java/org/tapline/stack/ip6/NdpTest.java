@@ -79,6 +79,18 @@ class NdpTest {
     }
 
     @Test
+    void aNeighbourThatNeverAnswersMakesTheDatagramAddressUnreachable() {
+        MemorySegment udp = MemorySegment.ofArray(hex("d4310035000800000000"));
+        p.host.send(OURS, PEER_IP, 17, -1, 0, udp, 8, T);
+        p.runUntil(T + 3 * SECOND - 1);
+        assertEquals(List.of(), p.errors);
+        assertEquals(3, p.sent.size(), "MAX_MULTICAST_SOLICIT solicitations");
+        p.runUntil(T + 3 * SECOND);
+        assertEquals(List.of("HOST_UNREACHABLE 0 fd00::123 17 8"), p.errors);
+        assertNull(p.host.neighbors().state(PEER_IP));
+    }
+
+    @Test
     void anUpperLayerHintKeepsTheEntryReachable() {
         p.receive(ns(PEER_IP, IpAddress.parse("ff02::1:ff00:124"), OURS, true), T);
         p.host.reachable(PEER_IP, T);
