@@ -26,6 +26,9 @@ test_packages=(
   openssl           # certificates for the TLS tests
   passwd            # useradd, userdel, chpasswd: a system account for password logins
   util-linux        # setpriv: runs tapline as an unprivileged user
+  ndisc6            # ndisc6: resolves the stack's IPv6 address (Ipv6LabTest)
+  radvd             # radvd: the router whose prefix the stack autoconfigures from (Ipv6LabTest)
+  thc-ipv6          # atk6-implementation6, atk6-fragmentation6, atk6-toobig6 against the stack (Ipv6AttackLabTest)
 )
 
 # Prints the packages of test_packages that dpkg does not list as installed (of "a|b", a).

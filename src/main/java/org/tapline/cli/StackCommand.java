@@ -14,6 +14,7 @@ import org.tapline.pcap.CaptureWriter;
 import org.tapline.pcap.FileErrors;
 import org.tapline.stack.Ipv4Interface;
 import org.tapline.stack.NetStack;
+import org.tapline.stack.ip6.Ipv6Interface;
 import org.tapline.stack.ip.IpAddress;
 import org.tapline.stack.service.Services;
 
@@ -55,8 +56,9 @@ final class StackCommand implements Callable<Integer> {
             description = "The default gateway: an address on the subnet of an --addr.")
     String gateway;
 
-    @Option(names = "--addr", required = true, paramLabel = "A.B.C.D/N",
-            description = "An IPv4 address of the stack with its prefix length (repeatable).")
+    @Option(names = "--addr", required = true, paramLabel = "ADDR/N",
+            description = "An IPv4 (A.B.C.D/N) or IPv6 (fd00::124/64) address of the stack with its prefix length "
+                    + "(repeatable). IPv6 always has its link-local address and takes addresses from router advertisements.")
     List<String> addrs = new ArrayList<>();
 
     @Option(names = "--mac", paramLabel = "MAC",
@@ -75,8 +77,13 @@ final class StackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         List<Ipv4Interface> addresses = new ArrayList<>();
+        List<Ipv6Interface> addresses6 = new ArrayList<>();
         for (String a : addrs) {
             try {
+                if (a.contains(":")) {
+                    addresses6.add(Ipv6Interface.parse(a));
+                    continue;
+                }
                 addresses.add(Ipv4Interface.parse(a));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--addr " + a + ": " + e.getMessage());
@@ -91,9 +98,14 @@ final class StackCommand implements Callable<Integer> {
         List<Services.Request> services = services();
         CaptureWriter trace = writeFile == null ? null
                 : CaptureWriter.open(FileErrors.openForWriting(writeFile), CaptureWriter.Format.PCAPNG, true);
+        if (kind.tun && !addresses6.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--addr " + addresses6.getFirst() + ": IPv6 on a TUN comes in a later slice; use --tap");
+        }
         IpAddress gw = parseGateway();
         try (TapLink link = kind.tun ? TapLink.openTun(iface) : TapLink.openTap(iface)) {
             NetStack s = new NetStack(link, own, addresses, trace);
+            addresses6.forEach(s.host()::addIpv6);
             addGateway(s, gw);
             List<AutoCloseable> running = new ArrayList<>();
             for (Services.Request r : services) {
@@ -106,6 +118,7 @@ final class StackCommand implements Callable<Integer> {
             Signals.onInterrupt(s::stop);
             Signals.onUser1(() -> report(s, err));
             err.println("tapline: stack on " + link.name() + (kind.tun ? " (TUN)" : " at " + own) + " " + addresses
+                    + (addresses6.isEmpty() ? "" : " " + addresses6)
                     + (gateway == null ? "" : " via " + gateway)
                     + (services.isEmpty() ? "" : " serving " + services));
             err.flush();

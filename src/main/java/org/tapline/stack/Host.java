@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import org.tapline.packet.Arp;
 import org.tapline.packet.Ethernet;
@@ -19,6 +21,8 @@ import org.tapline.stack.ip.Ipv4Counters;
 import org.tapline.stack.ip.Ipv4Layer;
 import org.tapline.stack.ip.RouteTable;
 import org.tapline.stack.ip.Transport;
+import org.tapline.stack.ip6.Ipv6Host;
+import org.tapline.stack.ip6.Ipv6Interface;
 import org.tapline.stack.neighbor.ArpResponder;
 import org.tapline.stack.neighbor.NeighborCache;
 import org.tapline.stack.tcp.TcpTransport;
@@ -37,6 +41,8 @@ public final class Host implements IpOutput {
     /** The version nibble of a raw-IP frame. */
     private static final int IPV4_VERSION = 4;
     private static final int IPV6_VERSION = 6;
+    /** RFC 8200 §5: every IPv6 link carries 1280 bytes. */
+    private static final int IPV6_MIN_MTU = 1280;
 
     private final MacAddress mac;
     private final List<Ipv4Interface> addresses;
@@ -50,6 +56,8 @@ public final class Host implements IpOutput {
     private final ArpResponder arp;
     private final List<Transport> transports = new ArrayList<>();
     private final TcpTransport tcp;
+    /** The IPv6 side (NDP, SLAAC, MLD); null on a raw-IP link, where IPv6 is counted and ignored for now. */
+    private final Ipv6Host ipv6;
     private EchoReplies echoReplies;
     /** The time of the frame or timer being handled, for calls that pass no time. */
     private long lastNow;
@@ -64,6 +72,15 @@ public final class Host implements IpOutput {
      * @param mtu the link's MTU: the largest IP datagram it carries
      */
     public Host(MacAddress mac, List<Ipv4Interface> addresses, int mtu, Counters counters, FrameOut out) {
+        this(mac, addresses, mtu, counters, out, new SplittableRandom());
+    }
+
+    /**
+     * A host on an Ethernet link (or raw IP when {@code mac} is null) whose random choices (IPv6
+     * start-up delays and identifiers) come from {@code random}: a seeded one repeats a simulation.
+     */
+    public Host(MacAddress mac, List<Ipv4Interface> addresses, int mtu, Counters counters, FrameOut out,
+                RandomGenerator random) {
         this.mac = mac;
         this.addresses = List.copyOf(addresses);
         this.counters = counters;
@@ -72,8 +89,50 @@ public final class Host implements IpOutput {
         this.ipv4 = new Ipv4Layer(mac, this.addresses, routes, mtu, buffer, this::sendFrame, this, this::deliver,
                 this::transport, this::echoReplies, icmpRateLimit);
         this.arp = mac == null ? null : new ArpResponder(mac, ipv4::owns, ipv4.arpCache());
+        this.ipv6 = mac == null ? null
+                : new Ipv6Host(mac, mtu, buffer, this::sendFrame, random, ipv6Upper());
         this.tcp = new TcpTransport(this);
         addTransport(tcp);
+    }
+
+    /** What the IPv6 side needs from the host: its transports and the echo listener. */
+    private Ipv6Host.Upper ipv6Upper() {
+        return new Ipv6Host.Upper() {
+            @Override
+            public Transport.Delivery deliver(Datagram d, long now) {
+                Transport.Delivery r = Host.this.deliver(d, now);
+                if (r == Transport.Delivery.NO_PORT) {
+                    counters.noPort++;
+                }
+                return r;
+            }
+
+            @Override
+            public void error(org.tapline.stack.ip.IcmpProblem problem, int mtu, Datagram quoted, long now) {
+                Transport t = transport(quoted.protocol);
+                if (t != null) {
+                    t.error(problem, mtu, quoted, now);
+                }
+            }
+
+            @Override
+            public EchoReplies echoReplies() {
+                return echoReplies;
+            }
+        };
+    }
+
+    /** Adds a static IPv6 address ("fd00::124/64"); before {@link #start}. */
+    public void addIpv6(Ipv6Interface address) {
+        if (ipv6 == null) {
+            throw new IllegalArgumentException("IPv6 on a raw-IP link comes in a later slice");
+        }
+        ipv6.add(address);
+    }
+
+    /** The IPv6 side (addresses, neighbours, counters); null on a raw-IP link. */
+    public Ipv6Host ipv6() {
+        return ipv6;
     }
 
     /** TCP: what TcpSocket and TcpServerSocket open connections and listeners on. */
@@ -112,6 +171,9 @@ public final class Host implements IpOutput {
         for (Transport t : transports) {
             t.report(out);
         }
+        if (ipv6 != null) {
+            ipv6.report(out);
+        }
     }
 
     /** How transports send. */
@@ -127,6 +189,7 @@ public final class Host implements IpOutput {
         for (Ipv4Interface a : addresses) {
             send(arp.announce(a.address(), buffer));
         }
+        ipv6.start(now);
     }
 
     /** Handles one received frame; malformed input is counted and dropped, never thrown. */
@@ -153,7 +216,7 @@ public final class Host implements IpOutput {
         }
         MacAddress dst = eth.destination();
         boolean broadcast = dst.equals(MacAddress.BROADCAST);
-        if (!dst.equals(mac) && !broadcast || eth.tagCount() != 0) {
+        if (!dst.equals(mac) && !broadcast && !ipv6.acceptsMac(dst) || eth.tagCount() != 0) {
             counters.ignored++; // another station's frame, or a VLAN we are not on
             return;
         }
@@ -171,7 +234,7 @@ public final class Host implements IpOutput {
                 }
             }
             case Ethernet.TYPE_IPV4 -> receiveIpv4(frame, eth.payloadOffset(), eth.payloadLength(), broadcast, now);
-            case Ethernet.TYPE_IPV6 -> receiveIpv6(frame, eth.payloadOffset(), eth.payloadLength(), broadcast, now);
+            case Ethernet.TYPE_IPV6 -> ipv6.receive(eth, now);
             default -> counters.ignored++;
         }
     }
@@ -199,7 +262,7 @@ public final class Host implements IpOutput {
 
     /** One IPv6 datagram: counted and ignored until the IPv6 layer comes. */
     private void receiveIpv6(MemorySegment frame, long off, long len, boolean linkGroup, long now) {
-        counters.ignored++;
+        counters.ignored++; // IPv6 without a link layer (TUN): a later slice
     }
 
     /** The transport of {@code protocol}, or null. */
@@ -227,6 +290,9 @@ public final class Host implements IpOutput {
         lastNow = now;
         ipv4.poll(now);
         routes.expire(now);
+        if (ipv6 != null && ipv6.nextDeadline() - now <= 0) {
+            ipv6.poll(now);
+        }
         for (Transport t : transports) {
             if (t.nextDeadline() - now <= 0) {
                 t.poll(now);
@@ -237,6 +303,9 @@ public final class Host implements IpOutput {
     /** When {@link #poll} next has work, or {@link Long#MAX_VALUE}. */
     public long nextDeadline() {
         long next = Math.min(ipv4.nextDeadline(), routes.nextDeadline());
+        if (ipv6 != null) {
+            next = Math.min(next, ipv6.nextDeadline());
+        }
         for (Transport t : transports) {
             next = Math.min(next, t.nextDeadline());
         }
@@ -247,24 +316,33 @@ public final class Host implements IpOutput {
     public Result send(IpAddress source, IpAddress destination, int protocol, int ttl, int flags,
                        MemorySegment payload, int length, long now) {
         if (!destination.isV4()) {
-            return Result.NO_ROUTE; // IPv6 comes in a later slice
+            return ipv6 == null ? Result.NO_ROUTE : ipv6.send(source, destination, protocol, ttl, flags, payload, length, now);
         }
         return ipv4.send(source, destination, protocol, ttl, flags, payload, length, now);
     }
 
     @Override
     public IpAddress sourceFor(IpAddress destination) {
-        return destination.isV4() ? ipv4.sourceFor(destination, lastNow) : null;
+        if (!destination.isV4()) {
+            return ipv6 == null ? null : ipv6.sourceFor(destination, lastNow);
+        }
+        return ipv4.sourceFor(destination, lastNow);
     }
 
     @Override
     public int pathMtu(IpAddress destination) {
+        if (!destination.isV4()) {
+            return ipv6 == null ? IPV6_MIN_MTU : ipv6.pathMtu(destination, lastNow);
+        }
         return ipv4.pathMtu(destination);
     }
 
     @Override
     public boolean isLocal(IpAddress address) {
-        return address.isV4() && ipv4.owns(address.v4Bits());
+        if (!address.isV4()) {
+            return ipv6 != null && ipv6.isLocal(address);
+        }
+        return ipv4.owns(address.v4Bits());
     }
 
     /** The route table: on-link routes for each address, plus what {@link #addGateway} and the user add. */

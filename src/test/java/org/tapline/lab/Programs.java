@@ -35,7 +35,12 @@ public final class Programs {
             Map.entry("useradd", "passwd"),
             Map.entry("userdel", "passwd"),
             Map.entry("chpasswd", "passwd"),
-            Map.entry("setpriv", "util-linux"));
+            Map.entry("setpriv", "util-linux"),
+            Map.entry("ndisc6", "ndisc6"),
+            Map.entry("radvd", "radvd"),
+            Map.entry("atk6-implementation6", "thc-ipv6"),
+            Map.entry("atk6-fragmentation6", "thc-ipv6"),
+            Map.entry("atk6-toobig6", "thc-ipv6"));
 
     /** The failure: its message is the whole story, so it carries no stack trace. */
     static final class Missing extends AssertionError {

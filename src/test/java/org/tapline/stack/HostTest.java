@@ -115,7 +115,8 @@ class HostTest {
         for (int i = 0; i < 4; i++) {
             host.poll(host.nextDeadline());
         }
-        assertEquals(3, sent.size(), "three requests a second apart (RFC 4861 MAX_MULTICAST_SOLICIT)");
+        assertEquals(3, sent.stream().filter(f -> f.startsWith("0806", 24)).count(),
+                "three requests a second apart (RFC 4861 MAX_MULTICAST_SOLICIT)");
         assertEquals(List.of("HOST_UNREACHABLE 0 10.0.0.124>10.0.0.123 len 8"), t.errors);
         assertEquals(1, host.ipv4Counters().outDiscards);
     }
@@ -147,7 +148,9 @@ class HostTest {
     @Test
     void startAnnouncesEachAddress() {
         host.start(0);
-        assertEquals(List.of("ffffffffffff020000000001080600010800060400010200000000010a00007c0000000000000a00007c"), sent);
+        // the ARP frames (IPv6 starts too: its MLD report for the link-local address's group)
+        assertEquals(List.of("ffffffffffff020000000001080600010800060400010200000000010a00007c0000000000000a00007c"),
+                sent.stream().filter(f -> f.startsWith("0806", 24)).toList());
     }
 
     @Test

@@ -63,6 +63,8 @@ public final class NeighborCache {
     private final Prober prober;
     /** Datagrams dropped from a full queue (the oldest goes, as Linux's unres_qlen does). */
     private long queueDrops;
+    private long reachableNanos = REACHABLE_NANOS;
+    private long retransNanos = RETRANS_NANOS;
 
     public NeighborCache(Prober prober) {
         this.prober = prober;
@@ -82,7 +84,7 @@ public final class NeighborCache {
             }
             e.state = State.INCOMPLETE;
             e.solicits = 1;
-            e.until = now + RETRANS_NANOS;
+            e.until = now + retransNanos;
             prober.solicit(ip, null, now);
             return null;
         }
@@ -132,7 +134,7 @@ public final class NeighborCache {
         }
         e.mac = mac;
         e.state = State.REACHABLE;
-        e.until = now + REACHABLE_NANOS;
+        e.until = now + reachableNanos;
         e.solicits = 0;
         flush(ip, e, now);
     }
@@ -164,8 +166,30 @@ public final class NeighborCache {
         Entry e = entries.get(ip);
         if (e != null && e.state != State.INCOMPLETE) {
             e.state = State.REACHABLE;
-            e.until = now + REACHABLE_NANOS;
+            e.until = now + reachableNanos;
             e.solicits = 0;
+        }
+    }
+
+    /**
+     * RFC 4861 §7.2.5: an advertisement without the override flag and with another link address
+     * makes a REACHABLE entry STALE, keeping the address it had.
+     */
+    public void stale(IpAddress ip, long now) {
+        Entry e = entries.get(ip);
+        if (e != null && e.state == State.REACHABLE) {
+            e.state = State.STALE;
+            e.until = now + STALE_NANOS;
+        }
+    }
+
+    /** RFC 4861 §6.3.4: a router's ReachableTime and RetransTimer replace the defaults (0 keeps one). */
+    public void setTimes(long reachableNanos, long retransNanos) {
+        if (reachableNanos > 0) {
+            this.reachableNanos = reachableNanos;
+        }
+        if (retransNanos > 0) {
+            this.retransNanos = retransNanos;
         }
     }
 
@@ -187,13 +211,13 @@ public final class NeighborCache {
                 case DELAY -> {
                     e.state = State.PROBE;
                     e.solicits = 1;
-                    e.until = now + RETRANS_NANOS;
+                    e.until = now + retransNanos;
                     prober.solicit(me.getKey(), e.mac, now);
                 }
                 case INCOMPLETE, PROBE -> {
                     if (e.solicits < MAX_SOLICITS) {
                         e.solicits++;
-                        e.until = now + RETRANS_NANOS;
+                        e.until = now + retransNanos;
                         prober.solicit(me.getKey(), e.state == State.PROBE ? e.mac : null, now);
                     } else {
                         it.remove();

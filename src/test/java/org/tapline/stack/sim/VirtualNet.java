@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
@@ -72,8 +73,8 @@ public final class VirtualNet {
         Random seeds = new Random(seed);
         wires[0] = new FaultyWire(aToB, seeds.nextLong(), this::now, (t, f) -> queue(t, 1, f, null));
         wires[1] = new FaultyWire(bToA, seeds.nextLong(), this::now, (t, f) -> queue(t, 0, f, null));
-        hosts[0] = new Host(A_MAC, List.of(A_ADDRESS), mtu, counters[0], wires[0]);
-        hosts[1] = new Host(B_MAC, List.of(B_ADDRESS), mtu, counters[1], wires[1]);
+        hosts[0] = new Host(A_MAC, List.of(A_ADDRESS), mtu, counters[0], wires[0], new SplittableRandom(seeds.nextLong()));
+        hosts[1] = new Host(B_MAC, List.of(B_ADDRESS), mtu, counters[1], wires[1], new SplittableRandom(seeds.nextLong()));
     }
 
     public Host a() {
