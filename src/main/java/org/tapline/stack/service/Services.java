@@ -26,11 +26,11 @@ public final class Services {
      */
     public record Service(String name, int port, Starter udp, Starter tcp) {}
 
-    /** Every service. A TCP starter is null until its class exists ({@code TcpEcho::start} etc.). */
+    /** Every service, over UDP and TCP as inetd runs them. */
     private static final List<Service> ALL = List.of(
-            new Service("echo", UdpEcho.PORT, UdpEcho::start, null),
-            new Service("discard", UdpDiscard.PORT, UdpDiscard::start, null),
-            new Service("chargen", UdpChargen.PORT, UdpChargen::start, null));
+            new Service("echo", UdpEcho.PORT, UdpEcho::start, TcpEcho::start),
+            new Service("discard", UdpDiscard.PORT, UdpDiscard::start, TcpDiscard::start),
+            new Service("chargen", UdpChargen.PORT, UdpChargen::start, TcpChargen::start));
 
     private Services() {}
 
